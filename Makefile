@@ -1,0 +1,29 @@
+# `make run` and `make test` work on a fresh machine: each makes its own virtualenv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+READY := $(VENV)/.installed
+
+.PHONY: run test lint bench package clean
+
+$(READY): pyproject.toml requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(READY)
+
+run: $(READY)  ## the whole service on http://127.0.0.1:8000 (PORT=..., ARGS=--no-demo)
+	$(PY) -m devstack $(if $(PORT),--port $(PORT)) $(ARGS)
+
+test: $(READY) lint  ## every test
+	$(PY) -m pytest
+
+lint: $(READY)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: $(READY)  ## N concurrent chats through the local gateway; prints figures
+	$(PY) -m bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache

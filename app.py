@@ -1,0 +1,61 @@
+"""Refdesk's Lambda entry points: a table of contents, each wired to one function in chalicelib."""
+
+from chalice import Chalice, Rate
+
+from chalicelib import dispatch, jobs, presence, rest
+from chalicelib.observability import logger, websocket_middleware
+
+app = Chalice(app_name="refdesk")
+app.register_middleware(websocket_middleware, "websocket")
+
+
+# --- WebSocket API (API Gateway routes $connect, $default, $disconnect) ---------------------
+
+
+@app.on_ws_connect()
+def ws_connect(event):
+    return presence.on_connect(event.connection_id, event.to_dict())
+
+
+@app.on_ws_message()
+def ws_message(event):
+    dispatch.handle(event.connection_id, event.body)
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event):
+    presence.disconnect(event.connection_id)
+
+
+# --- REST API (/api) ----------------------------------------------------------------------
+
+
+@app.route("/login", methods=["POST"], cors=True)
+def login():
+    return rest.login(app.current_request)
+
+
+@app.route("/me", methods=["GET"], cors=True)
+def me():
+    return rest.me(app.current_request)
+
+
+@app.route("/libraries/{library_id}/availability", methods=["GET"], cors=True)
+def availability(library_id):
+    return rest.availability(library_id)
+
+
+@app.route("/libraries/{library_id}/policy", methods=["GET"], cors=True)
+def policy(library_id):
+    return rest.policy(app.current_request, library_id)
+
+
+# --- scheduled jobs -----------------------------------------------------------------------
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def expire_reconnects(event):
+    return jobs.run("expire_reconnects")
+
+
+__all__ = ["app", "logger"]

@@ -1,0 +1,1 @@
+"""Refdesk: the domain behind the Chalice handlers in app.py."""

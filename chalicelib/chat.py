@@ -1,0 +1,236 @@
+"""A chat from request to end: request_chat, accept, send_message, typing, end_chat."""
+
+from __future__ import annotations
+
+import uuid
+
+from pynamodb.connection import Connection as DynamoConnection
+from pynamodb.exceptions import UpdateError
+from pynamodb.transactions import TransactWrite
+
+from . import (
+    clock,
+    delivery,
+    directory,
+    mail,
+    patron_token,
+    presence,
+    questions,
+    queue,
+    transcript,
+    views,
+    wire,
+)
+from .caller import Caller
+from .data import access
+from .data.access import LIVE_STATUSES
+from .data.models import ChatSession, Connection
+from .errors import AlreadyAccepted, Forbidden, RateLimited, SessionEnded
+from .transcript import SYSTEM, Author
+
+CONNECTING = (
+    "Thanks for your question. We are connecting you to a librarian. While you wait, add any "
+    "detail that would help: what it is for, and what you have already tried."
+)
+ENDED = {
+    "patron": "The patron ended the chat.",
+    "librarian": "{librarian} ended the chat.",
+    "disconnect": "The chat ended because the patron did not reconnect.",
+    "exit": "{librarian} has left the service, so this chat has ended.",
+}
+
+
+# --- who is in a chat ---------------------------------------------------------------------------
+
+
+def staff_connections(session: ChatSession) -> list[str]:
+    return list(session.staff_connections.as_dict())
+
+
+def everyone(session: ChatSession) -> list[str | None]:
+    return [session.patron_connection, *staff_connections(session)]
+
+
+def author_in(session: ChatSession, caller: Caller, token: str | None) -> Author:
+    """The caller's part in this chat, from the session item alone (no extra read)."""
+    if caller.connection_id == session.patron_connection:
+        return Author("patron", session.patron_name, "patron")
+    if token is not None:
+        if patron_token.matches(session, token):
+            return Author("patron", session.patron_name, "patron")
+        raise Forbidden("That patron token is not for this chat.")
+    email = session.staff_connections.as_dict().get(caller.connection_id)
+    if email is not None:
+        return Author("librarian", session.staff_names.as_dict().get(email), email)
+    raise Forbidden("You are not in this chat.")
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def request_chat(caller: Caller, request: wire.RequestChat) -> None:
+    patron = caller.patron()
+    library = access.library(request.library)
+    if not access.anyone_monitoring(library.library_id):
+        message, alternatives = directory.unavailable_notice(library)
+        caller.reply(wire.ChatUnavailable(message=message, alternatives=alternatives))  # type: ignore[arg-type]
+        return
+    if not presence.count_request(patron):
+        raise RateLimited("Too many requests from this window; wait a minute and try again.")
+    session_id = uuid.uuid4().hex
+    token, token_hash = patron_token.issue(session_id)
+    now = clock.iso(clock.now())
+    session = ChatSession(
+        session_id=session_id,
+        library=library.library_id,
+        status="waiting",
+        question=request.question,
+        patron_name=request.name or None,
+        patron_email=request.email,
+        patron_token_hash=token_hash,
+        page_url=request.page_url,
+        created_at=now,
+        patron_connection=caller.connection_id,
+        waiting_queue=library.library_id,
+        live_library=library.library_id,
+    )
+    session.question_id = session.session_id
+    patron_author = Author("patron", session.patron_name, "patron")
+    messages = transcript.first_messages(
+        session, [(patron_author, "chat", request.question), (SYSTEM, "system", CONNECTING)]
+    )
+    session.last_seq = len(messages)
+    with TransactWrite(connection=DynamoConnection()) as transaction:
+        transaction.save(session, condition=ChatSession.session_id.does_not_exist())
+        transaction.save(questions.for_chat(session))
+        for message in messages:
+            transaction.save(message)
+    patron.update(actions=[Connection.session_id.set(session.session_id)])
+    caller.reply(wire.ChatRequested(session_id=session.session_id, patron_token=token))
+    for message in messages:
+        delivery.send([caller.connection_id], views.message_event(message))
+    queue.announce("added", session)
+
+
+def accept(caller: Caller, request: wire.Accept) -> None:
+    librarian = caller.librarian()
+    session = access.session(request.session_id)
+    if not directory.may_serve(librarian.library, session.library):
+        raise Forbidden("That request is for a library you do not serve.")
+    if session.status == "ended":
+        raise SessionEnded("That request has ended.")
+    try:
+        session.update(
+            actions=[
+                ChatSession.status.set("active"),
+                ChatSession.librarian.set(librarian.librarian),
+                ChatSession.accepted_at.set(clock.iso(clock.now())),
+                ChatSession.staff_connections[librarian.connection_id].set(librarian.librarian),
+                ChatSession.staff_names[librarian.librarian].set(librarian.name),
+                ChatSession.open_librarian.set(librarian.librarian),
+                ChatSession.waiting_queue.remove(),
+            ],
+            condition=(ChatSession.status == "waiting") & ChatSession.librarian.does_not_exist(),
+        )
+    except UpdateError:
+        if access.session(request.session_id).status == "ended":
+            raise SessionEnded("That request has ended.") from None
+        raise AlreadyAccepted("Another librarian has already accepted this chat.") from None
+    caller.reply(
+        wire.Accepted(
+            session=views.session_view(session, for_staff=True),
+            messages=[views.message_view(m) for m in transcript.history(session.session_id, for_staff=True)],
+        )
+    )
+    delivery.send([session.patron_connection], views.session_update(session))
+    queue.announce("taken", session)
+
+
+def send_message(caller: Caller, request: wire.SendMessage) -> None:
+    session = access.session(request.session_id)
+    author = author_in(session, caller, request.patron_token)
+    appended = transcript.append(session, author, request.text, ref=request.ref)
+    caller.reply(wire.Ack(seq=appended.seq))
+    if not appended.duplicate:
+        delivery.send(everyone(appended.session), views.message_event(appended.message))  # type: ignore[arg-type]
+
+
+def push_url(caller: Caller, request: wire.PushUrl) -> None:
+    session = access.session(request.session_id)
+    author = _librarian_in(session, caller)
+    appended = transcript.append(session, author, request.url, kind="url", ref=request.ref)
+    caller.reply(wire.Ack(seq=appended.seq))
+    if not appended.duplicate:
+        delivery.send(everyone(appended.session), views.message_event(appended.message))  # type: ignore[arg-type]
+
+
+def note(caller: Caller, request: wire.Note) -> None:
+    """A librarian note: shown to librarians in the chat, never to the patron."""
+    session = access.session(request.session_id)
+    author = _librarian_in(session, caller)
+    appended = transcript.append(session, author, request.text, kind="note", ref=request.ref, staff_only=True)
+    caller.reply(wire.Ack(seq=appended.seq))
+    if not appended.duplicate:
+        delivery.send(staff_connections(appended.session), views.message_event(appended.message))  # type: ignore[arg-type]
+
+
+def _librarian_in(session: ChatSession, caller: Caller) -> Author:
+    author = author_in(session, caller, None)
+    if author.role != "librarian":
+        raise Forbidden("Only a librarian in this chat may do that.")
+    return author
+
+
+def typing(caller: Caller, request: wire.Typing) -> None:
+    session = access.session(request.session_id)
+    author = author_in(session, caller, request.patron_token)
+    if session.status not in LIVE_STATUSES:
+        raise SessionEnded("This chat has ended.")
+    others = [c for c in everyone(session) if c != caller.connection_id]
+    delivery.send(
+        others,
+        wire.TypingEvent(
+            session_id=session.session_id,
+            typing=request.typing,
+            sender=wire.Sender(role=author.role, name=author.name),  # type: ignore[arg-type]
+        ),
+    )
+    caller.reply(wire.Ack())
+
+
+def end_chat(caller: Caller, request: wire.EndChat) -> None:
+    session = access.session(request.session_id)
+    author = author_in(session, caller, request.patron_token)
+    end(session, "patron" if author.role == "patron" else "librarian", by_name=author.name)
+    caller.reply(wire.Ack())
+
+
+def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> ChatSession:
+    """End a live chat once: tell everyone in it, file its question, mail its transcript."""
+    was_waiting = session.status == "waiting"
+    try:
+        session.update(
+            actions=[
+                ChatSession.status.set("ended"),
+                ChatSession.ended_by.set(ended_by),
+                ChatSession.ended_at.set(clock.iso(clock.now())),
+                ChatSession.waiting_queue.remove(),
+                ChatSession.live_library.remove(),
+                ChatSession.grace_for.remove(),
+                ChatSession.grace_until.remove(),
+            ],
+            condition=ChatSession.status.is_in(*LIVE_STATUSES),
+        )
+    except UpdateError:
+        raise SessionEnded("This chat has already ended.") from None
+    text = ENDED[ended_by].format(librarian=by_name or "The librarian")
+    appended = transcript.append(session, SYSTEM, text, kind="system", require_live=False)
+    session = appended.session
+    delivery.send(everyone(session), views.message_event(appended.message))  # type: ignore[arg-type]
+    delivery.send(everyone(session), views.session_update(session))
+    if was_waiting:
+        queue.announce("removed", session)
+    questions.chat_ended(session)
+    library = access.library(session.library)
+    mail.send_transcript_once(session, library.name, transcript.history(session.session_id, for_staff=False))
+    return session

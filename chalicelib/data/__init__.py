@@ -1,0 +1,1 @@
+"""Data access: PynamoDB models and the named access patterns built on them."""

@@ -1,0 +1,101 @@
+"""Named access patterns: every read the service makes, each a GetItem or a Query.
+
+Nothing here Scans. A reader who wants to know how a screen or a job finds its data finds
+it here, by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import NotFound
+from .models import (
+    ChatSession,
+    Connection,
+    Library,
+    Message,
+    Monitor,
+    Question,
+    Staff,
+)
+
+LIVE_STATUSES = ("waiting", "active", "reconnecting")
+
+
+def library(library_id: str) -> Library:
+    try:
+        return Library.get(library_id)
+    except Library.DoesNotExist:
+        raise NotFound(f"There is no library '{library_id}'.") from None
+
+
+def cooperative_members(cooperative: str) -> list[str]:
+    return [row.library_id for row in Library.by_cooperative.query(cooperative)]
+
+
+def staff_member(email: str) -> Staff | None:
+    try:
+        return Staff.get(email.lower())
+    except Staff.DoesNotExist:
+        return None
+
+
+def connection(connection_id: str) -> Connection | None:
+    try:
+        return Connection.get(connection_id)
+    except Connection.DoesNotExist:
+        return None
+
+
+def connections_of_librarian(email: str) -> list[str]:
+    return [row.connection_id for row in Connection.by_librarian.query(email)]
+
+
+def monitors_of(queue: str) -> list[Monitor]:
+    return list(Monitor.query(queue))
+
+
+def anyone_monitoring(queue: str) -> bool:
+    return any(True for _ in Monitor.query(queue, limit=1))
+
+
+def session(session_id: str) -> ChatSession:
+    """A strongly consistent read: the session item is the lock for everything done to a chat."""
+    try:
+        return ChatSession.get(session_id, consistent_read=True)
+    except ChatSession.DoesNotExist:
+        raise NotFound("There is no such chat.") from None
+
+
+def waiting_requests(queue: str) -> list[ChatSession]:
+    return list(ChatSession.waiting.query(queue))
+
+
+def live_sessions(library_id: str) -> list[ChatSession]:
+    return list(ChatSession.live.query(library_id))
+
+
+def open_sessions_of(librarian: str) -> list[ChatSession]:
+    """The librarian's My Active tab: chats they own until they close them."""
+    return list(ChatSession.open_for_librarian.query(librarian))
+
+
+def sessions_in_grace(party: str, until: str) -> list[str]:
+    """Ids of chats whose patron (or librarian) has been away since before `until`."""
+    return [row.session_id for row in ChatSession.in_grace.query(party, ChatSession.grace_until <= until)]
+
+
+def messages_after(session_id: str, after_seq: int = 0, *, staff: bool) -> list[Message]:
+    condition = Message.staff_only == False if not staff else None  # noqa: E712
+    return list(Message.query(session_id, Message.seq > after_seq, filter_condition=condition))
+
+
+def question(question_id: str) -> Question:
+    try:
+        return Question.get(question_id)
+    except Question.DoesNotExist:
+        raise NotFound("There is no such question.") from None
+
+
+def sessions(session_ids: Iterable[str]) -> list[ChatSession]:
+    return list(ChatSession.batch_get(list(session_ids)))

@@ -1,0 +1,214 @@
+"""PynamoDB models: one table a concept. docs/data-model.md lists keys, indexes and access patterns.
+
+Sparse indexes carry only the items that are in a given state: an attribute is set while the
+item is in that state and removed when it leaves it, so a Query on the index finds exactly
+the items a queue view or a scheduled job needs, and nothing is ever Scanned.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from ..config import settings
+
+_settings = settings()
+
+
+class _Meta:
+    billing_mode = "PAY_PER_REQUEST"
+
+
+def _meta(name: str) -> type:
+    return type("Meta", (_Meta,), {"table_name": _settings.table(name)})
+
+
+def _index_meta(name: str, projection: type = AllProjection) -> type:
+    return type("Meta", (), {"index_name": name, "projection": projection()})
+
+
+# --- libraries, cooperatives and staff -------------------------------------------------------
+
+
+class LibrariesByCooperative(GlobalSecondaryIndex):
+    Meta = _index_meta("cooperative-index", KeysOnlyProjection)
+    cooperative = UnicodeAttribute(hash_key=True)
+    library_id = UnicodeAttribute(range_key=True)
+
+
+class Library(Model):
+    Meta = _meta("libraries")
+    library_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    cooperative = UnicodeAttribute(null=True)
+    policy = UnicodeAttribute(default="")
+    hours = UnicodeAttribute(default="")
+    unavailable_message = UnicodeAttribute(null=True)
+    alternatives = JSONAttribute(default=list)  # [{label, url}]
+    codes = JSONAttribute(null=True)  # {resolution: [...], descriptive: [...]}; None: defaults
+    by_cooperative = LibrariesByCooperative()
+
+
+class Staff(Model):
+    Meta = _meta("staff")
+    email = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    library = UnicodeAttribute()
+    is_admin = BooleanAttribute(default=False)
+    password_hash = UnicodeAttribute()
+
+
+# --- live connections ------------------------------------------------------------------------
+
+
+class ConnectionsByLibrarian(GlobalSecondaryIndex):
+    Meta = _index_meta("librarian-index", KeysOnlyProjection)
+    librarian = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class Connection(Model):
+    """One open WebSocket. Patron connections carry no librarian, so the index stays sparse."""
+
+    Meta = _meta("connections")
+    connection_id = UnicodeAttribute(hash_key=True)
+    role = UnicodeAttribute()  # patron | librarian
+    librarian = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    library = UnicodeAttribute(null=True)
+    is_admin = BooleanAttribute(default=False)
+    session_id = UnicodeAttribute(null=True)  # a patron's chat
+    queues = ListAttribute(of=UnicodeAttribute, null=True)  # set while monitoring
+    connected_at = UnicodeAttribute()
+    recent_requests = ListAttribute(of=UnicodeAttribute, null=True)  # rate limiting
+    expires_at = TTLAttribute()  # API Gateway closes every connection within two hours
+    by_librarian = ConnectionsByLibrarian()
+
+
+class Monitor(Model):
+    """A librarian connection watching one queue (a library's incoming requests)."""
+
+    Meta = _meta("monitors")
+    queue = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+    librarian = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+# --- chat sessions and their messages --------------------------------------------------------
+
+
+class WaitingByQueue(GlobalSecondaryIndex):
+    Meta = _index_meta("waiting-index")
+    waiting_queue = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class LiveByLibrary(GlobalSecondaryIndex):
+    Meta = _index_meta("live-index")
+    live_library = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OpenByLibrarian(GlobalSecondaryIndex):
+    Meta = _index_meta("open-index")
+    open_librarian = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class GraceByParty(GlobalSecondaryIndex):
+    Meta = _index_meta("grace-index", KeysOnlyProjection)
+    grace_for = UnicodeAttribute(hash_key=True)  # patron | librarian
+    grace_until = UnicodeAttribute(range_key=True)
+
+
+class ChatSession(Model):
+    Meta = _meta("sessions")
+    session_id = UnicodeAttribute(hash_key=True)
+    library = UnicodeAttribute()
+    status = UnicodeAttribute()  # waiting | active | reconnecting | ended
+    question = UnicodeAttribute()
+    question_id = UnicodeAttribute()
+    patron_name = UnicodeAttribute(null=True)
+    patron_email = UnicodeAttribute(null=True)
+    patron_token_hash = UnicodeAttribute()
+    page_url = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    accepted_at = UnicodeAttribute(null=True)
+    ended_at = UnicodeAttribute(null=True)
+    ended_by = UnicodeAttribute(null=True)
+    librarian = UnicodeAttribute(null=True)  # the owner's e-mail
+    patron_connection = UnicodeAttribute(null=True)
+    staff_connections = MapAttribute(default=dict)  # connection id -> librarian e-mail
+    staff_names = MapAttribute(default=dict)  # librarian e-mail -> display name
+    last_seq = NumberAttribute(default=0)
+    refs = MapAttribute(default=dict)  # client ref -> seq, so a retried send is not repeated
+    transcript_sent_at = UnicodeAttribute(null=True)
+    # sparse index keys
+    waiting_queue = UnicodeAttribute(null=True)
+    live_library = UnicodeAttribute(null=True)
+    open_librarian = UnicodeAttribute(null=True)
+    grace_for = UnicodeAttribute(null=True)
+    grace_until = UnicodeAttribute(null=True)
+
+    waiting = WaitingByQueue()
+    live = LiveByLibrary()
+    open_for_librarian = OpenByLibrarian()
+    in_grace = GraceByParty()
+
+
+class Message(Model):
+    Meta = _meta("messages")
+    session_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    kind = UnicodeAttribute()  # chat | note | system | url | answer
+    from_role = UnicodeAttribute()  # patron | librarian | system
+    from_name = UnicodeAttribute(null=True)
+    text = UnicodeAttribute()
+    sent_at = UnicodeAttribute()
+    staff_only = BooleanAttribute(default=False)
+
+
+# --- the question list -----------------------------------------------------------------------
+
+
+class QuestionsByLibrary(GlobalSecondaryIndex):
+    Meta = _index_meta("library-index")
+    library = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class Question(Model):
+    Meta = _meta("questions")
+    question_id = UnicodeAttribute(hash_key=True)
+    library = UnicodeAttribute()
+    source = UnicodeAttribute()  # chat | form | ticket
+    status = UnicodeAttribute()  # live | open | answered | closed | ...
+    labels = ListAttribute(of=UnicodeAttribute, default=list)
+    question = UnicodeAttribute()
+    patron_name = UnicodeAttribute(null=True)
+    patron_email = UnicodeAttribute(null=True)
+    session_id = UnicodeAttribute(null=True)  # the transcript this question links to
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    by_library = QuestionsByLibrary()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Library,
+    Staff,
+    Connection,
+    Monitor,
+    ChatSession,
+    Message,
+    Question,
+)

@@ -1,0 +1,50 @@
+"""Errors a user can cause, each named for what went wrong and carrying its wire code."""
+
+from __future__ import annotations
+
+
+class RefdeskError(Exception):
+    """A request that cannot be carried out; it changed nothing."""
+
+    code = "bad_request"
+    http_status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(RefdeskError):
+    code, http_status = "bad_request", 400
+
+
+class UnknownAction(RefdeskError):
+    code, http_status = "unknown_action", 400
+
+
+class Unauthorized(RefdeskError):
+    code, http_status = "unauthorized", 401
+
+
+class Forbidden(RefdeskError):
+    code, http_status = "forbidden", 403
+
+
+class NotFound(RefdeskError):
+    code, http_status = "not_found", 404
+
+
+class AlreadyAccepted(RefdeskError):
+    code, http_status = "already_accepted", 409
+
+
+class SessionEnded(RefdeskError):
+    code, http_status = "session_ended", 409
+
+
+class TooLarge(RefdeskError):
+    code, http_status = "too_large", 413
+
+
+class RateLimited(RefdeskError):
+    code, http_status = "rate_limited", 429

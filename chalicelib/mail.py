@@ -1,0 +1,100 @@
+"""E-mail through SES: the chat transcript, sent at most once per chat."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from . import clock
+from .config import settings
+from .data.models import ChatSession, Message
+from .observability import logger
+
+TRANSCRIPT_KINDS = ("chat", "url", "answer")
+_ses: Any = None
+
+
+def _client() -> Any:
+    global _ses
+    if _ses is None:
+        import boto3
+
+        _ses = boto3.client("ses")
+    return _ses
+
+
+def send(to: str, subject: str, text: str, html_body: str) -> None:
+    _client().send_email(
+        Source=settings().sender,
+        Destination={"ToAddresses": [to]},
+        Message={
+            "Subject": {"Data": subject, "Charset": "UTF-8"},
+            "Body": {
+                "Text": {"Data": text, "Charset": "UTF-8"},
+                "Html": {"Data": html_body, "Charset": "UTF-8"},
+            },
+        },
+    )
+
+
+def _speaker(message: Message) -> str:
+    if message.from_role == "patron":
+        return "You"
+    return message.from_name or "Librarian"
+
+
+def _line(message: Message) -> str:
+    if message.kind == "url":
+        return f"{_speaker(message)} shared a link: {message.text}"
+    if message.kind == "answer":
+        return f"{_speaker(message)} answered: {message.text}"
+    return f"{_speaker(message)}: {message.text}"
+
+
+def render_transcript(
+    session: ChatSession, library_name: str, messages: list[Message]
+) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of a transcript. Notes never reach this function's output."""
+    shown = [m for m in messages if m.kind in TRANSCRIPT_KINDS and not m.staff_only]
+    started = clock.parse(session.created_at).strftime("%Y-%m-%d %H:%M UTC")
+    subject = f"Your chat with {library_name} ({started})"
+    lines = [f"Transcript of your chat with {library_name}, {started}.", ""]
+    rows = []
+    for message in shown:
+        stamp = clock.parse(message.sent_at).strftime("%H:%M")
+        lines.append(f"[{stamp}] {_line(message)}")
+        body = html.escape(message.text)
+        if message.kind == "url":
+            body = f'<a href="{html.escape(message.text, quote=True)}">{body}</a>'
+        rows.append(
+            f"<p><small>{stamp}</small> <strong>{html.escape(_speaker(message))}</strong>: {body}</p>"
+        )
+    text = "\n".join(lines) + "\n"
+    page = (
+        f"<html><body><h1>Your chat with {html.escape(library_name)}</h1>"
+        f"<p>{html.escape(started)}</p>{''.join(rows)}</body></html>"
+    )
+    return subject, text, page
+
+
+def send_transcript_once(session: ChatSession, library_name: str, messages: list[Message]) -> bool:
+    """Claim the session's transcript with a conditional write, then send; False if already sent."""
+    if not session.patron_email:
+        return False
+    from pynamodb.exceptions import UpdateError
+
+    try:
+        session.update(
+            actions=[ChatSession.transcript_sent_at.set(clock.iso(clock.now()))],
+            condition=ChatSession.transcript_sent_at.does_not_exist(),
+        )
+    except UpdateError:
+        return False
+    subject, text, page = render_transcript(session, library_name, messages)
+    try:
+        send(session.patron_email, subject, text, page)
+    except Exception:
+        logger.exception("transcript not sent; releasing the claim so a retry can send it")
+        session.update(actions=[ChatSession.transcript_sent_at.remove()])
+        raise
+    return True

@@ -1,0 +1,98 @@
+"""REST routes under /api: each function takes Chalice's request and returns a Response."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import parse
+from chalice.app import Request, Response
+from pydantic import BaseModel, ValidationError
+
+from . import auth, directory
+from .data import access
+from .errors import BadRequest, Forbidden, RefdeskError
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(body=json.dumps(body), status_code=status, headers=JSON_HEADERS)
+
+
+def route(handler: Callable[..., Any]) -> Callable[..., Response]:
+    """Turn a domain function's result or error into JSON: {"code", "message"} on failure."""
+
+    @wraps(handler)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            result = handler(*args, **kwargs)
+        except RefdeskError as error:
+            return json_response({"code": error.code, "message": error.message}, error.http_status)
+        return result if isinstance(result, Response) else json_response(result)
+
+    return wrapper
+
+
+def body_as(request: Request, model: type[BaseModel]) -> Any:
+    try:
+        data = json.loads(request.raw_body or b"null")
+    except ValueError:
+        raise BadRequest("The body must be JSON.") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    try:
+        return parse(event=data, model=model)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"]) or "body"
+        raise BadRequest(f"'{field}': {first['msg']}.") from None
+
+
+def signed_in(request: Request) -> auth.Librarian:
+    header = (request.headers or {}).get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return auth.read_token(token if scheme.lower() == "bearer" else None)
+
+
+class LoginBody(BaseModel):
+    email: str
+    password: str
+
+
+@route
+def login(request: Request) -> Any:
+    body = body_as(request, LoginBody)
+    return auth.login(body.email, body.password)
+
+
+@route
+def me(request: Request) -> Any:
+    return signed_in(request).public()
+
+
+@route
+def availability(library_id: str) -> Any:
+    library = access.library(library_id)
+    if access.anyone_monitoring(library_id):
+        return {"available": True, "message": "A librarian is ready to chat.", "alternatives": []}
+    message, alternatives = directory.unavailable_notice(library)
+    return {"available": False, "message": message, "alternatives": alternatives}
+
+
+@route
+def policy(request: Request, library_id: str) -> Any:
+    librarian = signed_in(request)
+    library = access.library(library_id)
+    if not directory.may_serve(librarian.library, library_id):
+        raise Forbidden("That library is not yours or in your cooperative.")
+    return {
+        "library_id": library.library_id,
+        "name": library.name,
+        "cooperative": library.cooperative,
+        "policy": library.policy,
+        "hours": library.hours,
+        "alternatives": library.alternatives,
+    }

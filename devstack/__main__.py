@@ -1,0 +1,94 @@
+"""`python -m devstack`: the whole service on one machine, with no AWS account."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+
+def _configure_environment(port: int) -> None:
+    """Settings the deployed stage gets from .chalice/config.json, pointed at this machine."""
+    defaults = {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "REFDESK_STAGE": "local",
+        "REFDESK_TABLE_PREFIX": "refdesk-local",
+        "REFDESK_SENDER": "ask@refdesk.example",
+        "REFDESK_TOKEN_SECRET_PARAM": "/refdesk/local/token-secret",
+        "POWERTOOLS_SERVICE_NAME": "refdesk",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "POWERTOOLS_METRICS_NAMESPACE": "Refdesk",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"]
+    os.environ["REFDESK_WEBSOCKET_ENDPOINT"] = f"http://127.0.0.1:{port}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--no-demo", action="store_true", help="start with empty tables")
+    args = parser.parse_args(argv)
+
+    _configure_environment(args.port)
+    from . import aws  # before any AWS client exists: installs the moto and counting hooks
+
+    aws.start_moto()
+    from chalicelib.config import settings
+
+    conf = settings()
+    aws.create_resources(conf.sender, conf.token_secret_param)
+    if not args.no_demo:
+        from . import demo
+
+        demo.load()
+
+    sys.path.insert(0, str(aws_root()))
+    import app as app_module
+
+    from .gateway import Gateway
+
+    gateway = Gateway(app_module, host=args.host, port=args.port)
+    asyncio.run(_serve(gateway, args))
+
+
+def aws_root() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent)
+
+
+async def _serve(gateway, args) -> None:  # type: ignore[no-untyped-def]
+    from aiohttp import web
+
+    runner = web.AppRunner(gateway.web_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, args.host, args.port)
+    await site.start()
+    base = f"http://{args.host}:{args.port}"
+    lines = [
+        f"Refdesk local stack on {base}",
+        f"  demo library page  {base}/demo/",
+        f"  hosted chat        {base}/chat/demo-public",
+        f"  chat monitor       {base}/monitor/",
+        f"  WebSocket          ws://{args.host}:{args.port}/ws",
+        f"  REST               {base}/api/",
+        f"  e-mail outbox      {base}/dev/outbox",
+    ]
+    if not args.no_demo:
+        from .demo import LIBRARIANS, PASSWORD
+
+        lines.append(f"  demo librarians (password {PASSWORD}):")
+        lines += [f"    {email}{' (admin)' if admin else ''}" for email, _, _, admin in LIBRARIANS]
+    print("\n".join(lines), flush=True)
+    await gateway.run_schedules()
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""A small synchronous Refdesk client for tests, the benchmark and poking at the local stack."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+Frame = dict[str, Any]
+
+
+class Client:
+    """One WebSocket. Every frame received is kept; `wait` consumes the first that matches."""
+
+    def __init__(self, ws_url: str, token: str | None = None) -> None:
+        url = ws_url + (f"?token={token}" if token else "")
+        self.socket = connect(url, open_timeout=10, max_size=2**20, legacy=True)
+        self.received: list[Frame] = []
+        self._consumed: set[int] = set()
+        self._changed = threading.Condition()
+        self.closed = False
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.socket:
+                frame = json.loads(raw)
+                with self._changed:
+                    self.received.append(frame)
+                    self._changed.notify_all()
+        except ConnectionClosed:
+            pass
+        finally:
+            with self._changed:
+                self.closed = True
+                self._changed.notify_all()
+
+    def send_raw(self, text: str) -> None:
+        self.socket.send(text)
+
+    def send(self, action: str, **fields: Any) -> str:
+        ref = fields.pop("ref", None) or uuid.uuid4().hex[:12]
+        self.socket.send(json.dumps({"action": action, "ref": ref, **fields}))
+        return ref
+
+    def call(self, action: str, timeout: float = 10, **fields: Any) -> Frame:
+        """Send a request and return its reply (the first frame echoing its ref)."""
+        ref = self.send(action, **fields)
+        return self.wait(lambda f: f.get("ref") == ref and f.get("type") != "message", timeout)
+
+    def wait(self, match: Callable[[Frame], bool], timeout: float = 10) -> Frame:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for index, frame in enumerate(self.received):
+                    if index not in self._consumed and match(frame):
+                        self._consumed.add(index)
+                        return frame
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (self.closed and remaining < timeout - 0.5):
+                    raise TimeoutError(f"no matching frame; received: {self.received[-10:]}")
+                self._changed.wait(min(remaining, 0.5))
+
+    def wait_type(self, type_: str, timeout: float = 10, **fields: Any) -> Frame:
+        """The next frame of this type whose fields equal those given."""
+        return self.wait(
+            lambda f: f.get("type") == type_ and all(f.get(k) == v for k, v in fields.items()),
+            timeout,
+        )
+
+    def of_type(self, type_: str) -> list[Frame]:
+        with self._changed:
+            return [f for f in self.received if f.get("type") == type_]
+
+    def close(self) -> None:
+        self.socket.close()
+        self._reader.join(timeout=5)
+
+
+def http(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw)
+        except ValueError:
+            return error.code, raw.decode()
+
+
+class Stack:
+    """A running local stack, by its base URL."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+        self.ws_url = self.base.replace("http", "ws", 1) + "/ws"
+
+    def login(self, email: str, password: str = "demo-password") -> str:
+        status, body = http("POST", f"{self.base}/api/login", {"email": email, "password": password})
+        assert status == 200, body
+        return body["token"]
+
+    def patron(self) -> Client:
+        return Client(self.ws_url)
+
+    def librarian(self, email: str, password: str = "demo-password") -> Client:
+        return Client(self.ws_url, self.login(email, password))
+
+    def outbox(self) -> list[Frame]:
+        return http("GET", f"{self.base}/dev/outbox")[1]
+
+    def run_job(self, job: str, now: str) -> Frame:
+        return http("POST", f"{self.base}/dev/jobs/{job}?now={now}")[1]
+
+    def fixtures(self, spec: Frame) -> None:
+        status, body = http("POST", f"{self.base}/dev/fixtures", spec)
+        assert status == 201, body
+
+    def calls(self) -> dict[str, int]:
+        return http("GET", f"{self.base}/dev/calls")[1]

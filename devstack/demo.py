@@ -1,0 +1,70 @@
+"""Demo data: one cooperative, two libraries, three librarians (README lists the logins)."""
+
+from __future__ import annotations
+
+from chalicelib import directory
+
+PASSWORD = "demo-password"
+
+LIBRARIANS = [
+    ("alice@demo-public.example", "Alice Archer", "demo-public", True),
+    ("bob@demo-public.example", "Bob Binder", "demo-public", False),
+    ("carol@demo-univ.example", "Carol Catalog", "demo-univ", False),
+]
+
+
+def load() -> None:
+    directory.save_library(
+        "demo-public",
+        "Demo Public Library",
+        cooperative="demo-coop",
+        policy=(
+            "Demo Public Library serves residents of Demo County. Library cards are free. "
+            "Patrons may renew items three times unless another patron has placed a hold. "
+            "Please refer questions about fines to the circulation desk."
+        ),
+        hours="Mon-Thu 9-21, Fri-Sat 9-17, Sun 13-17",
+        alternatives=[
+            {"label": "Call the reference desk: 555-0100", "url": "tel:+15555550100"},
+            {"label": "Leave a question for e-mail follow-up", "url": "/chat/demo-public#question"},
+            {"label": "Browse our FAQ", "url": "https://demo-public.example/faq"},
+        ],
+    )
+    directory.save_library(
+        "demo-univ",
+        "Demo University Library",
+        cooperative="demo-coop",
+        policy=(
+            "Demo University Library serves students, faculty and staff of Demo University. "
+            "Visitors may use materials in the building. Interlibrary loan is for current "
+            "students and staff only; refer alumni to their public library."
+        ),
+        hours="Mon-Fri 8-24, Sat-Sun 10-22",
+        alternatives=[
+            {"label": "E-mail the library", "url": "mailto:ask@demo-univ.example"},
+            {"label": "Research guides", "url": "https://demo-univ.example/guides"},
+        ],
+    )
+    for email, name, library, is_admin in LIBRARIANS:
+        directory.save_staff(email, name, library, PASSWORD, is_admin=is_admin)
+
+
+def load_fixtures(spec: dict) -> None:
+    """{"libraries": [{id, name, cooperative?, alternatives?, policy?}],
+    "staff": [{email, name, library, admin?, password?}]}"""
+    for library in spec.get("libraries", []):
+        directory.save_library(
+            library["id"],
+            library.get("name", library["id"]),
+            cooperative=library.get("cooperative"),
+            policy=library.get("policy", ""),
+            alternatives=library.get("alternatives"),
+        )
+    for member in spec.get("staff", []):
+        directory.save_staff(
+            member["email"],
+            member.get("name", member["email"]),
+            member["library"],
+            member.get("password", PASSWORD),
+            is_admin=member.get("admin", False),
+        )

@@ -1,0 +1,315 @@
+"""A local API Gateway on one origin: WebSocket at /ws, REST at /api, the management API at
+/@connections/{id}, the static pages, and the /dev routes.
+
+It calls the *same* Chalice handlers that Lambda calls, with API-Gateway-shaped events, in a
+thread pool (Lambda runs invocations concurrently). Frames from one socket are handled in
+order, one at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import html
+import json
+import re
+import secrets
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from chalice.config import Config
+from chalice.local import LambdaContext, LocalGateway, LocalGatewayException
+
+from chalicelib import clock, jobs
+
+from . import aws, demo
+
+ROOT = Path(__file__).resolve().parent.parent
+WIDGET = ROOT / "widget"
+STAGE = "ws"
+API_ID = "local"
+
+
+def _connection_id() -> str:
+    """Shaped like API Gateway's: 12 random bytes, base64 (so it may end in '=')."""
+    return base64.b64encode(secrets.token_bytes(12)).decode()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Gateway:
+    def __init__(self, app_module: ModuleType, *, host: str, port: int) -> None:
+        self.app_module = app_module
+        self.app = app_module.app
+        self.host, self.port = host, port
+        self.sockets: dict[str, web.WebSocketResponse] = {}
+        self.connected_at: dict[str, int] = {}
+        self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="lambda")
+        self.rest = LocalGateway(self.app, Config.create(chalice_app=self.app, lambda_timeout=60))
+        self.ws_handlers = {
+            route: getattr(app_module, handler.name) for route, handler in self.app.websocket_handlers.items()
+        }
+
+    # --- Lambda invocation --------------------------------------------------------------------
+
+    async def invoke(self, handler: Any, event: dict[str, Any]) -> Any:
+        context = LambdaContext("refdesk", 256, max_runtime_ms=60_000)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, handler, event, context)
+
+    def _ws_event(
+        self,
+        route: str,
+        event_type: str,
+        connection_id: str,
+        request: web.Request,
+        body: str | None = None,
+    ) -> dict[str, Any]:
+        event: dict[str, Any] = {
+            "requestContext": {
+                "routeKey": route,
+                "eventType": event_type,
+                "connectionId": connection_id,
+                "domainName": request.host,
+                "stage": STAGE,
+                "apiId": API_ID,
+                "requestId": uuid.uuid4().hex,
+                "connectedAt": self.connected_at.get(connection_id, _now_ms()),
+                "requestTimeEpoch": _now_ms(),
+                "messageDirection": "IN",
+                "identity": {
+                    "sourceIp": request.remote or "127.0.0.1",
+                    "userAgent": request.headers.get("User-Agent", ""),
+                },
+            },
+            "isBase64Encoded": False,
+        }
+        if route == "$connect":
+            event["headers"] = dict(request.headers)
+            event["queryStringParameters"] = dict(request.query) or None
+        if body is not None:
+            event["body"] = body
+        return event
+
+    # --- WebSocket ----------------------------------------------------------------------------
+
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        connection_id = _connection_id()
+        self.connected_at[connection_id] = _now_ms()
+        result = await self.invoke(
+            self.ws_handlers["$connect"],
+            self._ws_event("$connect", "CONNECT", connection_id, request),
+        )
+        status = (result or {}).get("statusCode", 200)
+        if status >= 300:
+            self.connected_at.pop(connection_id, None)
+            return web.Response(status=status, text=(result or {}).get("body") or "Forbidden")
+        socket = web.WebSocketResponse(max_msg_size=256 * 1024)
+        await socket.prepare(request)
+        self.sockets[connection_id] = socket
+        try:
+            async for frame in socket:
+                if frame.type == WSMsgType.TEXT:
+                    body = frame.data
+                elif frame.type == WSMsgType.BINARY:
+                    body = frame.data.decode("utf-8", "replace")
+                else:
+                    continue
+                event = self._ws_event("$default", "MESSAGE", connection_id, request, body)
+                await self.invoke(self.ws_handlers["$default"], event)
+        finally:
+            self.sockets.pop(connection_id, None)
+            event = self._ws_event("$disconnect", "DISCONNECT", connection_id, request)
+            await self.invoke(self.ws_handlers["$disconnect"], event)
+            self.connected_at.pop(connection_id, None)
+        return socket
+
+    # --- the management API: POST/GET/DELETE /@connections/{id} --------------------------------
+
+    @staticmethod
+    def _gone(connection_id: str) -> web.Response:
+        return web.json_response(
+            {"message": f"Connection {connection_id} is gone"},
+            status=410,
+            headers={"x-amzn-ErrorType": "GoneException"},
+        )
+
+    async def post_to_connection(self, request: web.Request) -> web.Response:
+        connection_id = request.match_info["connection_id"]
+        socket = self.sockets.get(connection_id)
+        if socket is None or socket.closed:
+            return self._gone(connection_id)
+        data = await request.read()
+        try:
+            await socket.send_str(data.decode("utf-8"))
+        except ConnectionError:
+            return self._gone(connection_id)
+        return web.Response(status=200)
+
+    async def get_connection(self, request: web.Request) -> web.Response:
+        connection_id = request.match_info["connection_id"]
+        if connection_id not in self.sockets:
+            return self._gone(connection_id)
+        connected = self.connected_at[connection_id] / 1000
+        return web.json_response(
+            {
+                "connectedAt": clock.iso(clock.parse("1970-01-01T00:00:00Z").fromtimestamp(connected)),
+                "identity": {"sourceIp": "127.0.0.1", "userAgent": ""},
+                "lastActiveAt": clock.iso(clock.now()),
+            }
+        )
+
+    async def delete_connection(self, request: web.Request) -> web.Response:
+        connection_id = request.match_info["connection_id"]
+        socket = self.sockets.get(connection_id)
+        if socket is None:
+            return self._gone(connection_id)
+        await socket.close()
+        return web.Response(status=204)
+
+    # --- REST through Chalice's local gateway -------------------------------------------------
+
+    async def rest_api(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        if request.query_string:
+            path += "?" + request.query_string
+        body = await request.read()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        loop = asyncio.get_running_loop()
+        try:
+            response = await loop.run_in_executor(
+                self.executor, self.rest.handle_request, request.method, path, headers, body or None
+            )
+        except LocalGatewayException as error:
+            return web.Response(
+                status=404 if error.CODE == 403 else error.CODE,
+                body=json.dumps({"code": "not_found", "message": "No such route."}),
+                content_type="application/json",
+            )
+        payload = response.get("body") or b""
+        if response.get("isBase64Encoded"):
+            payload = base64.b64decode(payload)
+        headers_out = {
+            k: v for k, v in (response.get("headers") or {}).items() if k.lower() != "content-length"
+        }
+        return web.Response(status=response["statusCode"], body=payload, headers=headers_out)
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    async def static(self, request: web.Request) -> web.StreamResponse:
+        relative = request.match_info.get("path") or ""
+        base = WIDGET / request.match_info.get("section", "")
+        target = (base / relative).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(WIDGET.resolve()) or not target.is_file():
+            raise web.HTTPNotFound()
+        return web.FileResponse(target, headers={"Cache-Control": "no-cache"})
+
+    async def chat_page(self, request: web.Request) -> web.StreamResponse:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", request.match_info["library_id"]):
+            raise web.HTTPNotFound()
+        return web.FileResponse(WIDGET / "chat.html", headers={"Cache-Control": "no-cache"})
+
+    # --- /dev -----------------------------------------------------------------------------------
+
+    async def dev_outbox(self, request: web.Request) -> web.Response:
+        if "text/html" in request.headers.get("Accept", ""):
+            rows = "".join(
+                f"<article><h2>{html.escape(m['subject'])}</h2><p>To {html.escape(m['to'])}, "
+                f"{html.escape(m['sent_at'])}</p><pre>{html.escape(m['text'])}</pre></article>"
+                for m in aws.outbox
+            )
+            return web.Response(
+                text=f"<!doctype html><html lang=en><title>Outbox</title><h1>Outbox</h1>{rows}</html>",
+                content_type="text/html",
+            )
+        return web.json_response(aws.outbox)
+
+    async def dev_job(self, request: web.Request) -> web.Response:
+        name = request.match_info["job"]
+        if name not in jobs.JOBS:
+            return web.json_response({"code": "not_found", "message": f"No job '{name}'."}, status=404)
+        try:
+            now = clock.parse(request.query["now"]) if "now" in request.query else clock.now()
+        except ValueError:
+            return web.json_response({"code": "bad_request", "message": "now must be ISO-8601."}, status=400)
+        loop = asyncio.get_running_loop()
+        changed = await loop.run_in_executor(self.executor, jobs.run, name, now)
+        return web.json_response({"job": name, "changed": changed})
+
+    async def dev_fixtures(self, request: web.Request) -> web.Response:
+        """Create libraries and librarians (tests give each scenario its own)."""
+        try:
+            spec = await request.json()
+        except ValueError:
+            return web.json_response({"code": "bad_request", "message": "Send JSON."}, status=400)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, demo.load_fixtures, spec)
+        return web.json_response({"created": True}, status=201)
+
+    async def dev_calls(self, request: web.Request) -> web.Response:
+        return web.json_response(dict(aws.calls))
+
+    # --- scheduled functions on their own schedule --------------------------------------------
+
+    async def run_schedules(self) -> None:
+        tasks = []
+        for source in self.app.event_sources:
+            expression = getattr(source, "schedule_expression", None)
+            if expression is None:
+                continue
+            seconds = _rate_seconds(expression if isinstance(expression, str) else expression.to_string())
+            handler = getattr(self.app_module, source.name)
+            tasks.append(asyncio.create_task(self._every(seconds, handler)))
+        await asyncio.gather(*tasks)
+
+    async def _every(self, seconds: float, handler: Any) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            event = {
+                "detail-type": "Scheduled Event",
+                "source": "aws.events",
+                "time": clock.iso(clock.now()),
+            }
+            try:
+                await self.invoke(handler, event)
+            except Exception as error:  # a failing job must not stop the schedule
+                print(f"scheduled job failed: {error!r}", flush=True)
+
+    # --- wiring ---------------------------------------------------------------------------------
+
+    def web_app(self) -> web.Application:
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_get("/ws", self.websocket)
+        for prefix in ("", "/ws"):
+            app.router.add_post(prefix + "/@connections/{connection_id}", self.post_to_connection)
+            app.router.add_get(prefix + "/@connections/{connection_id}", self.get_connection)
+            app.router.add_delete(prefix + "/@connections/{connection_id}", self.delete_connection)
+        app.router.add_route("*", "/api/{tail:.*}", self.rest_api)
+        app.router.add_get("/chat/{library_id}", self.chat_page)
+        app.router.add_get("/widget/{path:.*}", self.static)
+        for section in ("monitor", "demo"):
+            app.router.add_get(f"/{section}", lambda r, s=section: web.HTTPFound(f"/{s}/"))
+            app.router.add_get(f"/{{section:{section}}}/{{path:.*}}", self.static)
+        app.router.add_get("/", lambda r: web.HTTPFound("/demo/"))
+        app.router.add_get("/dev/outbox", self.dev_outbox)
+        app.router.add_post("/dev/jobs/{job}", self.dev_job)
+        app.router.add_get("/dev/calls", self.dev_calls)
+        app.router.add_post("/dev/fixtures", self.dev_fixtures)
+        return app
+
+
+def _rate_seconds(expression: str) -> float:
+    match = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", expression)
+    if not match:
+        return 60.0
+    unit = {"minute": 60, "hour": 3600, "day": 86400}[match.group(2).rstrip("s")]
+    return int(match.group(1)) * unit

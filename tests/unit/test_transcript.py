@@ -1,0 +1,64 @@
+"""Message numbering under contention, and what a transcript e-mail may contain."""
+
+from __future__ import annotations
+
+from chalicelib import mail, transcript
+from chalicelib.data import access
+from chalicelib.data.models import ChatSession
+from chalicelib.transcript import Author
+
+PATRON = Author("patron", "Pat", "patron")
+
+
+def _session() -> ChatSession:
+    session = ChatSession(
+        session_id="s1",
+        library="lib",
+        status="active",
+        question="q",
+        question_id="s1",
+        patron_token_hash="h",
+        created_at="2026-11-23T10:00:00.000Z",
+        patron_email="p@example.org",
+    )
+    session.save()
+    return session
+
+
+def test_a_writer_holding_a_stale_session_takes_the_next_free_seq(aws):
+    _session()
+    first_reader, second_reader = access.session("s1"), access.session("s1")
+    assert transcript.append(first_reader, PATRON, "one").seq == 1
+    assert transcript.append(second_reader, PATRON, "two").seq == 2  # re-read after losing the race
+    assert [m.text for m in transcript.history("s1", for_staff=True)] == ["one", "two"]
+
+
+def test_a_ref_seen_before_is_acknowledged_without_a_second_message(aws):
+    session = _session()
+    first = transcript.append(session, PATRON, "hello", ref="r1")
+    again = transcript.append(access.session("s1"), PATRON, "hello", ref="r1")
+    assert (again.seq, again.duplicate) == (first.seq, True)
+    assert len(transcript.history("s1", for_staff=True)) == 1
+
+
+def test_the_same_ref_from_two_authors_is_two_messages(aws):
+    session = _session()
+    transcript.append(session, PATRON, "from patron", ref="1")
+    librarian = Author("librarian", "Lib", "lib@example.org")
+    assert not transcript.append(access.session("s1"), librarian, "from librarian", ref="1").duplicate
+
+
+def test_transcript_email_leaves_out_notes_and_escapes_html(aws):
+    session = _session()
+    transcript.append(session, PATRON, "<b>bold</b> question")
+    transcript.append(session, Author("librarian", "Lib", "l"), "private", kind="note", staff_only=True)
+    subject, text, page = mail.render_transcript(session, "Library", transcript.history("s1", for_staff=True))
+    assert "private" not in text + page
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b> question" in text
+    assert subject.startswith("Your chat with Library")
+
+
+def test_the_transcript_is_sent_once_however_often_it_is_asked_for(aws):
+    session = _session()
+    assert mail.send_transcript_once(session, "Library", []) is True
+    assert mail.send_transcript_once(access.session("s1"), "Library", []) is False
