@@ -27,6 +27,7 @@ def _chat(stack: Stack, library: str, email: str, messages: int, latencies: list
     session_id = patron.call("request_chat", library=library, question="benchmark")["session_id"]
     librarian.call("accept", session_id=session_id)
     barrier.wait()
+    go.wait()
     for n in range(messages):
         sender, receiver = (patron, librarian) if n % 2 == 0 else (librarian, patron)
         text = f"m{n}-{uuid.uuid4().hex[:6]}"
@@ -41,6 +42,7 @@ def _chat(stack: Stack, library: str, email: str, messages: int, latencies: list
 
 
 barrier: threading.Barrier
+go = threading.Event()
 counted = threading.Event()
 
 
@@ -52,25 +54,28 @@ def main() -> None:
     args = parser.parse_args()
 
     with running_stack(ROOT / "test-artifacts" / "bench-devstack.log") as stack:
-        library = f"bench-{uuid.uuid4().hex[:6]}"
-        emails = [f"lib{i}@{library}.example" for i in range(args.chats)]
+        # One library per chat, so that no chat's queue updates reach another's librarian.
+        libraries = [f"bench-{i}-{uuid.uuid4().hex[:6]}" for i in range(args.chats)]
+        emails = [f"lib@{library}.example" for library in libraries]
         stack.fixtures(
             {
-                "libraries": [{"id": library, "name": "Bench Library"}],
-                "staff": [{"email": e, "library": library} for e in emails],
+                "libraries": [{"id": library, "name": "Bench Library"} for library in libraries],
+                "staff": [{"email": e, "library": lib} for e, lib in zip(emails, libraries, strict=True)],
             }
         )
         barrier = threading.Barrier(args.chats + 1)
         latencies: list[float] = []
         threads = [
             threading.Thread(target=_chat, args=(stack, library, email, args.messages, latencies))
-            for email in emails
+            for library, email in zip(libraries, emails, strict=True)
         ]
         for thread in threads:
             thread.start()
         barrier.wait()  # every chat is set up: count only the relaying from here
+        time.sleep(1)  # let the last queue updates of the set-up go out
         before = stack.calls()
         started = time.perf_counter()
+        go.set()
         barrier.wait()  # every message of every chat has been received
         elapsed = time.perf_counter() - started
         after = stack.calls()

@@ -148,30 +148,28 @@ def accept(caller: Caller, request: wire.Accept) -> None:
 
 def send_message(caller: Caller, request: wire.SendMessage) -> None:
     session = access.session(request.session_id)
-    author = author_in(session, caller, request.patron_token)
-    appended = transcript.append(session, author, request.text, ref=request.ref)
-    caller.reply(wire.Ack(seq=appended.seq))
-    if not appended.duplicate:
-        delivery.send(everyone(appended.session), views.message_event(appended.message))  # type: ignore[arg-type]
+    _post(caller, session, author_in(session, caller, request.patron_token), request.text, "chat")
 
 
 def push_url(caller: Caller, request: wire.PushUrl) -> None:
     session = access.session(request.session_id)
-    author = _librarian_in(session, caller)
-    appended = transcript.append(session, author, request.url, kind="url", ref=request.ref)
-    caller.reply(wire.Ack(seq=appended.seq))
-    if not appended.duplicate:
-        delivery.send(everyone(appended.session), views.message_event(appended.message))  # type: ignore[arg-type]
+    _post(caller, session, _librarian_in(session, caller), request.url, "url")
 
 
 def note(caller: Caller, request: wire.Note) -> None:
     """A librarian note: shown to librarians in the chat, never to the patron."""
     session = access.session(request.session_id)
-    author = _librarian_in(session, caller)
-    appended = transcript.append(session, author, request.text, kind="note", ref=request.ref, staff_only=True)
+    _post(caller, session, _librarian_in(session, caller), request.text, "note")
+
+
+def _post(caller: Caller, session: ChatSession, author: Author, text: str, kind: str) -> None:
+    """Append a message, acknowledge it with its seq, and relay it (notes to librarians only)."""
+    staff_only = kind == "note"
+    appended = transcript.append(session, author, text, kind=kind, ref=caller.ref, staff_only=staff_only)
     caller.reply(wire.Ack(seq=appended.seq))
-    if not appended.duplicate:
-        delivery.send(staff_connections(appended.session), views.message_event(appended.message))  # type: ignore[arg-type]
+    if appended.message is not None:
+        readers = staff_connections(appended.session) if staff_only else everyone(appended.session)
+        delivery.send(readers, views.message_event(appended.message))
 
 
 def _librarian_in(session: ChatSession, caller: Caller) -> Author:

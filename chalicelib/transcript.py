@@ -77,16 +77,7 @@ def append(
         if require_live and session.status not in LIVE_STATUSES:
             raise SessionEnded("This chat has ended.")
         seq = int(session.last_seq) + 1
-        message = Message(
-            session_id=session.session_id,
-            seq=seq,
-            kind=kind,
-            from_role=author.role,
-            from_name=author.name,
-            text=text,
-            sent_at=clock.iso(clock.now()),
-            staff_only=staff_only,
-        )
+        message = _message(session.session_id, seq, author, kind, text, clock.iso(clock.now()), staff_only)
         condition = ChatSession.last_seq == session.last_seq
         if require_live:
             condition &= ChatSession.status.is_in(*LIVE_STATUSES)
@@ -118,22 +109,26 @@ def first_messages(session: ChatSession, items: list[tuple[Author, str, str]]) -
     """Messages 1..n of a new chat, to be written with the session in one transaction."""
     sent_at = clock.iso(clock.now())
     return [
-        Message(
-            session_id=session.session_id,
-            seq=seq,
-            kind=kind,
-            from_role=author.role,
-            from_name=author.name,
-            text=text,
-            sent_at=sent_at,
-        )
+        _message(session.session_id, seq, author, kind, text, sent_at)
         for seq, (author, kind, text) in enumerate(items, start=1)
     ]
+
+
+def _message(
+    session_id: str, seq: int, author: Author, kind: str, text: str, sent_at: str, staff_only: bool = False
+) -> Message:
+    return Message(
+        session_id=session_id,
+        seq=seq,
+        kind=kind,
+        from_role=author.role,
+        from_name=author.name,
+        text=text,
+        sent_at=sent_at,
+        staff_only=staff_only,
+    )
 
 
 def history(session_id: str, after_seq: int = 0, *, for_staff: bool) -> list[Message]:
     """What a reader may see after `after_seq`, in order; patrons never see staff-only notes."""
     return access.messages_after(session_id, after_seq, staff=for_staff)
-
-
-PATRON_KINDS = ("chat", "url", "answer")
