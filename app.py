@@ -6,6 +6,7 @@ from chalicelib import dispatch, jobs, presence, rest
 from chalicelib.observability import logger, websocket_middleware
 
 app = Chalice(app_name="refdesk")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(websocket_middleware, "websocket")
 
 

@@ -25,7 +25,7 @@ from .caller import Caller
 from .data import access
 from .data.access import LIVE_STATUSES
 from .data.models import ChatSession, Connection
-from .errors import AlreadyAccepted, Forbidden, RateLimited, SessionEnded
+from .errors import AlreadyAccepted, BadRequest, Forbidden, RateLimited, SessionEnded
 from .transcript import SYSTEM, Author
 
 CONNECTING = (
@@ -201,6 +201,17 @@ def end_chat(caller: Caller, request: wire.EndChat) -> None:
     author = author_in(session, caller, request.patron_token)
     end(session, "patron" if author.role == "patron" else "librarian", by_name=author.name)
     caller.reply(wire.Ack())
+
+
+def close_chat(caller: Caller, request: wire.CloseChat) -> None:
+    """An ended chat leaves the librarian's My Active tab."""
+    librarian = caller.librarian()
+    session = access.session(request.session_id)
+    if session.librarian != librarian.librarian:
+        raise Forbidden("Only the librarian who had this chat may close it.")
+    if session.status != "ended":
+        raise BadRequest("End the chat before closing it.")
+    session.update(actions=[ChatSession.open_librarian.remove()])
 
 
 def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> ChatSession:

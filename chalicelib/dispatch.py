@@ -30,6 +30,7 @@ ACTIONS: dict[str, Handler] = {
     "send_message": chat.send_message,
     "typing": chat.typing,
     "end_chat": chat.end_chat,
+    "close_chat": chat.close_chat,
     "heartbeat": lambda caller, request: None,
 }
 
@@ -51,7 +52,8 @@ def _validation_error(error: ValidationError) -> RefdeskError:
     for problem in problems:
         if problem["type"] == "string_too_long":
             field = ".".join(str(part) for part in problem["loc"])
-            return TooLarge(f"'{field}' is too long: at most {wire.MAX_TEXT:,} characters.")
+            limit = problem.get("ctx", {}).get("max_length", wire.MAX_TEXT)
+            return TooLarge(f"'{field}' is too long: at most {limit:,} characters.")
     first = problems[0]
     field = ".".join(str(part) for part in first["loc"]) or "frame"
     return BadRequest(f"'{field}': {first['msg']}.")

@@ -119,6 +119,11 @@ class EndChat(Action):
     patron_token: Id | None = None
 
 
+class CloseChat(Action):
+    action: Literal["close_chat"]
+    session_id: Id
+
+
 class Heartbeat(Action):
     action: Literal["heartbeat"]
 
@@ -137,6 +142,7 @@ INBOUND: dict[str, type[Action]] = {
         SendMessage,
         Typing,
         EndChat,
+        CloseChat,
         Heartbeat,
     )
 }

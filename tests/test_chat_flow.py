@@ -133,3 +133,18 @@ def test_submit_question_files_a_ticket(scenario):
         email="q@example.org",
     )
     assert reply["type"] == "question_submitted" and reply["question_id"]
+
+
+def test_an_ended_chat_stays_in_my_active_until_closed(scenario):
+    librarian = scenario.monitoring(scenario.librarian)
+    _, requested = scenario.chat()
+    session_id = requested["session_id"]
+    librarian.call("accept", session_id=session_id)
+    assert librarian.call("close_chat", session_id=session_id)["code"] == "bad_request"
+    librarian.call("end_chat", session_id=session_id)
+    mine = librarian.call("monitor")["mine"]
+    assert [(s["session_id"], s["status"]) for s in mine] == [(session_id, "ended")]
+    other = scenario.connect(scenario.admin)
+    assert other.call("close_chat", session_id=session_id)["code"] == "forbidden"
+    assert librarian.call("close_chat", session_id=session_id)["type"] == "ack"
+    assert librarian.call("monitor")["mine"] == []

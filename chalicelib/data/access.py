@@ -6,8 +6,6 @@ it here, by name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from ..errors import NotFound
 from .models import (
     ChatSession,
@@ -95,7 +93,3 @@ def question(question_id: str) -> Question:
         return Question.get(question_id)
     except Question.DoesNotExist:
         raise NotFound("There is no such question.") from None
-
-
-def sessions(session_ids: Iterable[str]) -> list[ChatSession]:
-    return list(ChatSession.batch_get(list(session_ids)))
