@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from pynamodb.connection import Connection as DynamoConnection
 from pynamodb.exceptions import UpdateError
-from pynamodb.transactions import TransactWrite
 
 from . import (
     clock,
@@ -24,7 +22,7 @@ from . import (
 from .caller import Caller
 from .data import access
 from .data.access import LIVE_STATUSES
-from .data.models import ChatSession, Connection
+from .data.models import ChatSession, Connection, transaction
 from .errors import AlreadyAccepted, BadRequest, Forbidden, RateLimited, SessionEnded
 from .transcript import SYSTEM, Author
 
@@ -41,14 +39,6 @@ ENDED = {
 
 
 # --- who is in a chat ---------------------------------------------------------------------------
-
-
-def staff_connections(session: ChatSession) -> list[str]:
-    return list(session.staff_connections.as_dict())
-
-
-def everyone(session: ChatSession) -> list[str | None]:
-    return [session.patron_connection, *staff_connections(session)]
 
 
 def author_in(session: ChatSession, caller: Caller, token: str | None) -> Author:
@@ -71,9 +61,11 @@ def author_in(session: ChatSession, caller: Caller, token: str | None) -> Author
 def request_chat(caller: Caller, request: wire.RequestChat) -> None:
     patron = caller.patron()
     library = access.library(request.library)
-    if not access.anyone_monitoring(library.library_id):
-        message, alternatives = directory.unavailable_notice(library)
-        caller.reply(wire.ChatUnavailable(message=message, alternatives=alternatives))  # type: ignore[arg-type]
+    availability = directory.availability(library)
+    if not availability.available:
+        caller.reply(
+            wire.ChatUnavailable(message=availability.message, alternatives=availability.alternatives)  # type: ignore[arg-type]
+        )
         return
     if not presence.count_request(patron):
         raise RateLimited("Too many requests from this window; wait a minute and try again.")
@@ -100,11 +92,11 @@ def request_chat(caller: Caller, request: wire.RequestChat) -> None:
         session, [(patron_author, "chat", request.question), (SYSTEM, "system", CONNECTING)]
     )
     session.last_seq = len(messages)
-    with TransactWrite(connection=DynamoConnection()) as transaction:
-        transaction.save(session, condition=ChatSession.session_id.does_not_exist())
-        transaction.save(questions.for_chat(session))
+    with transaction() as writes:
+        writes.save(session, condition=ChatSession.session_id.does_not_exist())
+        writes.save(questions.for_chat(session))
         for message in messages:
-            transaction.save(message)
+            writes.save(message)
     patron.update(actions=[Connection.session_id.set(session.session_id)])
     caller.reply(wire.ChatRequested(session_id=session.session_id, patron_token=token))
     for message in messages:
@@ -167,8 +159,9 @@ def _post(caller: Caller, session: ChatSession, author: Author, text: str, kind:
     staff_only = kind == "note"
     appended = transcript.append(session, author, text, kind=kind, ref=caller.ref, staff_only=staff_only)
     caller.reply(wire.Ack(seq=appended.seq))
-    if appended.message is not None:
-        readers = staff_connections(appended.session) if staff_only else everyone(appended.session)
+    if not appended.duplicate:
+        session = appended.session
+        readers = session.staff_connection_ids() if staff_only else session.connection_ids()
         delivery.send(readers, views.message_event(appended.message))
 
 
@@ -184,7 +177,7 @@ def typing(caller: Caller, request: wire.Typing) -> None:
     author = author_in(session, caller, request.patron_token)
     if session.status not in LIVE_STATUSES:
         raise SessionEnded("This chat has ended.")
-    others = [c for c in everyone(session) if c != caller.connection_id]
+    others = [c for c in session.connection_ids() if c != caller.connection_id]
     delivery.send(
         others,
         wire.TypingEvent(
@@ -235,8 +228,8 @@ def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> C
     text = ENDED[ended_by].format(librarian=by_name or "The librarian")
     appended = transcript.append(session, SYSTEM, text, kind="system", require_live=False)
     session = appended.session
-    delivery.send(everyone(session), views.message_event(appended.message))  # type: ignore[arg-type]
-    delivery.send(everyone(session), views.session_update(session))
+    delivery.send(session.connection_ids(), views.message_event(appended.message))  # type: ignore[arg-type]
+    delivery.send(session.connection_ids(), views.session_update(session))
     if was_waiting:
         queue.announce("removed", session)
     questions.chat_ended(session)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from .auth import hash_password
 from .data import access
 from .data.models import Library, Staff
 
+AVAILABLE = "A librarian is ready to chat."
 DEFAULT_UNAVAILABLE = (
     "No librarian is available to chat right now. Leave your question and we will answer "
     "by e-mail, or try one of these instead."
@@ -30,8 +33,23 @@ def may_serve(librarian_library: str, patron_library: str) -> bool:
     return access.library(librarian_library).cooperative == patron_home.cooperative
 
 
-def unavailable_notice(library: Library) -> tuple[str, list[dict[str, str]]]:
-    return library.unavailable_message or DEFAULT_UNAVAILABLE, list(library.alternatives or [])
+@dataclass(frozen=True)
+class Availability:
+    available: bool
+    message: str
+    alternatives: list[dict[str, str]]
+
+    def public(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def availability(library: Library) -> Availability:
+    """Whether anyone who may serve this library's patrons is monitoring its queue now."""
+    if access.anyone_monitoring(library.library_id):
+        return Availability(True, AVAILABLE, [])
+    return Availability(
+        False, library.unavailable_message or DEFAULT_UNAVAILABLE, list(library.alternatives or [])
+    )
 
 
 def policy_url(library_id: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
+
 from . import clock
 from .config import settings
 from .data.models import ChatSession, Message
@@ -81,8 +83,6 @@ def send_transcript_once(session: ChatSession, library_name: str, messages: list
     """Claim the session's transcript with a conditional write, then send; False if already sent."""
     if not session.patron_email:
         return False
-    from pynamodb.exceptions import UpdateError
-
     try:
         session.update(
             actions=[ChatSession.transcript_sent_at.set(clock.iso(clock.now()))],

@@ -9,6 +9,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, UpdateError
 
 from . import auth, clock, delivery, views
+from .config import settings
 from .data import access
 from .data.models import ChatSession, Connection, Monitor
 from .errors import Unauthorized
@@ -69,7 +70,7 @@ def _patron_left(connection_id: str, session_id: str) -> None:
     actions = [
         ChatSession.patron_connection.remove(),
         ChatSession.grace_for.set("patron"),
-        ChatSession.grace_until.set(clock.iso(now + timedelta(seconds=_grace("patron")))),
+        ChatSession.grace_until.set(clock.iso(now + timedelta(seconds=settings().patron_grace_seconds))),
     ]
     if session.status == "active":
         actions.append(ChatSession.status.set("reconnecting"))
@@ -82,12 +83,12 @@ def _patron_left(connection_id: str, session_id: str) -> None:
     except UpdateError:
         return  # the patron came back, or the chat ended, in the meantime
     if session.status == "reconnecting":
-        delivery.send(session.staff_connections.as_dict(), views.session_update(session))
+        delivery.send(session.staff_connection_ids(), views.session_update(session))
 
 
 def _librarian_left(connection_id: str, librarian: str) -> None:
     for session in access.open_sessions_of(librarian):
-        if connection_id in session.staff_connections.as_dict():
+        if connection_id in session.staff_connection_ids():
             try:
                 session.update(
                     actions=[ChatSession.staff_connections[connection_id].remove()],
@@ -95,13 +96,6 @@ def _librarian_left(connection_id: str, librarian: str) -> None:
                 )
             except UpdateError:
                 continue
-
-
-def _grace(party: str) -> int:
-    from .config import settings
-
-    conf = settings()
-    return conf.patron_grace_seconds if party == "patron" else conf.librarian_grace_seconds
 
 
 def count_request(connection: Connection) -> bool:

@@ -32,12 +32,12 @@ def chat_ended(session: ChatSession) -> None:
     """An answered chat reads 'answered' until a resolution code says otherwise; an unanswered
     one stays open for follow-up."""
     status = "answered" if session.accepted_at else "open"
-    question = access.question(session.question_id)
-    question.update(
+    Question(question_id=session.question_id).update(
         actions=[
             Question.status.set(status),
             Question.updated_at.set(session.ended_at or clock.iso(clock.now())),
-        ]
+        ],
+        condition=Question.question_id.exists(),
     )
 
 

@@ -58,7 +58,7 @@ def _rejoin_open_chats(librarian: Connection) -> list[ChatSession]:
     """A librarian back on a new socket takes their open chats with them."""
     sessions = access.open_sessions_of(librarian.librarian)
     for session in sessions:
-        if session.status == "ended" or librarian.connection_id in session.staff_connections.as_dict():
+        if session.status == "ended" or librarian.connection_id in session.staff_connection_ids():
             continue
         try:
             session.update(

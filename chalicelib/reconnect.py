@@ -34,4 +34,4 @@ def resume(caller: Caller, request: wire.Resume) -> None:
         )
     )
     if session.status == "active":
-        delivery.send(session.staff_connections.as_dict().keys(), views.session_update(session))
+        delivery.send(session.staff_connection_ids(), views.session_update(session))

@@ -75,11 +75,7 @@ def me(request: Request) -> Any:
 
 @route
 def availability(library_id: str) -> Any:
-    library = access.library(library_id)
-    if access.anyone_monitoring(library_id):
-        return {"available": True, "message": "A librarian is ready to chat.", "alternatives": []}
-    message, alternatives = directory.unavailable_notice(library)
-    return {"available": False, "message": message, "alternatives": alternatives}
+    return directory.availability(access.library(library_id)).public()
 
 
 @route

@@ -10,25 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.connection import Connection as DynamoConnection
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from . import clock
 from .data import access
 from .data.access import LIVE_STATUSES
-from .data.models import ChatSession, Message
+from .data.models import ChatSession, Message, transaction
 from .errors import SessionEnded
 
 _MAX_ATTEMPTS = 20
-_dynamo: DynamoConnection | None = None
-
-
-def _db() -> DynamoConnection:
-    global _dynamo
-    if _dynamo is None:
-        _dynamo = DynamoConnection()
-    return _dynamo
 
 
 @dataclass(frozen=True)
@@ -85,9 +75,9 @@ def append(
         if ref_key:
             actions.append(ChatSession.refs[ref_key].set(seq))
         try:
-            with TransactWrite(connection=_db()) as transaction:
-                transaction.update(session, actions=actions, condition=condition)
-                transaction.save(message, condition=Message.seq.does_not_exist())
+            with transaction() as writes:
+                writes.update(session, actions=actions, condition=condition)
+                writes.save(message, condition=Message.seq.does_not_exist())
         except TransactWriteError as error:
             if not _lost_race(error):
                 raise

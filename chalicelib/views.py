@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import wire
 from .data.models import ChatSession, Message
+from .directory import policy_url
 
 
 def message_view(message: Message) -> wire.MessageView:
@@ -28,8 +29,6 @@ def librarian_of(session: ChatSession) -> wire.Person | None:
 
 
 def session_view(session: ChatSession, *, for_staff: bool) -> wire.SessionView:
-    from .directory import policy_url
-
     return wire.SessionView(
         session_id=session.session_id,
         library=session.library,

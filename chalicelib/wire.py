@@ -5,7 +5,7 @@ docs/protocol.md is the prose version of this module; tests assert both.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -274,11 +274,3 @@ class TypingEvent(Event):
     session_id: str
     typing: bool
     sender: Sender = Field(alias="from")
-
-
-def error_frame(code: str, message: str, ref: str | None) -> str:
-    return Error(code=code, message=message, ref=ref).frame()
-
-
-def as_dict(event: Event) -> dict[str, Any]:
-    return event.model_dump(by_alias=True, exclude_none=True)

@@ -17,6 +17,7 @@ import secrets
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -157,10 +158,10 @@ class Gateway:
         connection_id = request.match_info["connection_id"]
         if connection_id not in self.sockets:
             return self._gone(connection_id)
-        connected = self.connected_at[connection_id] / 1000
+        connected = datetime.fromtimestamp(self.connected_at[connection_id] / 1000, UTC)
         return web.json_response(
             {
-                "connectedAt": clock.iso(clock.parse("1970-01-01T00:00:00Z").fromtimestamp(connected)),
+                "connectedAt": clock.iso(connected),
                 "identity": {"sourceIp": "127.0.0.1", "userAgent": ""},
                 "lastActiveAt": clock.iso(clock.now()),
             }

@@ -45,10 +45,6 @@ def connection(connection_id: str) -> Connection | None:
         return None
 
 
-def connections_of_librarian(email: str) -> list[str]:
-    return [row.connection_id for row in Connection.by_librarian.query(email)]
-
-
 def monitors_of(queue: str) -> list[Monitor]:
     return list(Monitor.query(queue))
 

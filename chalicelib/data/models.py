@@ -16,8 +16,10 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
 )
+from pynamodb.connection import Connection as DynamoConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from ..config import settings
 
@@ -165,6 +167,15 @@ class ChatSession(Model):
     open_for_librarian = OpenByLibrarian()
     in_grace = GraceByParty()
 
+    def staff_connection_ids(self) -> list[str]:
+        """The sockets of the librarians in this chat."""
+        return list(self.staff_connections.as_dict())
+
+    def connection_ids(self) -> list[str]:
+        """Every socket in this chat: the patron's, if connected, and the librarians'."""
+        patron = [self.patron_connection] if self.patron_connection else []
+        return patron + self.staff_connection_ids()
+
 
 class Message(Model):
     Meta = _meta("messages")
@@ -201,6 +212,17 @@ class Question(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     by_library = QuestionsByLibrary()
+
+
+_dynamo: DynamoConnection | None = None
+
+
+def transaction() -> TransactWrite:
+    """One TransactWriteItems request, over a connection shared by the whole process."""
+    global _dynamo
+    if _dynamo is None:
+        _dynamo = DynamoConnection()
+    return TransactWrite(connection=_dynamo)
 
 
 ALL_MODELS: tuple[type[Model], ...] = (

@@ -48,3 +48,17 @@ def test_disconnect_removes_the_socket_and_marks_a_live_chat_reconnecting(lambda
     session = access.session(session_id)
     assert session.status == "reconnecting" and session.patron_connection is None
     assert lambda_app.api.of(librarian, "session_update")[-1]["status"] == "reconnecting"
+
+
+def test_an_ended_chat_files_its_question_as_answered_or_open(lambda_app):
+    librarian = lambda_app.connect(token=lambda_app.token())
+    lambda_app.send(librarian, action="monitor")
+    patron = lambda_app.connect()
+    answered = lambda_app.send(patron, action="request_chat", library="lib-a", question="q")["session_id"]
+    unanswered = lambda_app.send(patron, action="request_chat", library="lib-a", question="q2")["session_id"]
+    assert access.question(answered).status == "live"
+    lambda_app.send(librarian, action="accept", session_id=answered)
+    lambda_app.send(librarian, action="end_chat", session_id=answered)
+    lambda_app.send(patron, action="end_chat", session_id=unanswered)
+    assert access.question(answered).status == "answered"
+    assert access.question(unanswered).status == "open"
