@@ -59,4 +59,9 @@ def expire_reconnects(event):
     return jobs.run("expire_reconnects")
 
 
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def sweep_connections(event):
+    return jobs.run("sweep_connections")
+
+
 __all__ = ["app", "logger"]

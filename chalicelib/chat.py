@@ -218,8 +218,10 @@ def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> C
                 ChatSession.ended_at.set(clock.iso(clock.now())),
                 ChatSession.waiting_queue.remove(),
                 ChatSession.live_library.remove(),
-                ChatSession.grace_for.remove(),
-                ChatSession.grace_until.remove(),
+                ChatSession.patron_away.remove(),
+                ChatSession.patron_back_by.remove(),
+                ChatSession.librarian_away.remove(),
+                ChatSession.librarian_back_by.remove(),
             ],
             condition=ChatSession.status.is_in(*LIVE_STATUSES),
         )

@@ -55,5 +55,15 @@ def send(connection_ids: Iterable[str | None], event: wire.Event) -> list[str]:
     return gone
 
 
+def is_gone(connection_id: str) -> bool:
+    """Whether API Gateway has closed this socket (GET /@connections/{id} answers 410)."""
+    client = _management_api()
+    try:
+        client.get_connection(ConnectionId=connection_id)
+    except client.exceptions.GoneException:
+        return True
+    return False
+
+
 def reply(connection_id: str, event: wire.Event) -> None:
     send([connection_id], event)

@@ -32,6 +32,7 @@ ACTIONS: dict[str, Handler] = {
     "end_chat": chat.end_chat,
     "close_chat": chat.close_chat,
     "heartbeat": lambda caller, request: None,
+    "history": reconnect.history,
 }
 
 

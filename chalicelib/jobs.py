@@ -4,31 +4,59 @@ items it changed. `now` is a parameter so the local stack can run a job "as if" 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from . import chat, clock
+from . import chat, clock, delivery, handoff, presence
 from .data import access
 from .errors import SessionEnded
 from .observability import logger
 
+# API Gateway closes a socket idle for ten minutes; one younger than that cannot have gone
+# silently for long, so the sweep leaves it alone.
+IDLE_TIMEOUT = timedelta(minutes=10)
+
 
 def expire_reconnects(now: datetime) -> int:
-    """End chats whose patron has been gone past the grace period (ended_by "disconnect")."""
+    """Past the grace period, end chats whose patron has not come back (ended_by "disconnect")
+    and return to the queue chats whose librarian has not."""
+    deadline = clock.iso(now)
     changed = 0
-    for session_id in access.sessions_in_grace("patron", clock.iso(now)):
+    for session_id in access.chats_past_patron_grace(deadline):
         session = access.session(session_id)
-        if session.grace_for != "patron" or session.status == "ended":
-            continue
+        if session.status == "ended" or not session.patron_back_by or session.patron_back_by > deadline:
+            continue  # came back, or went away again later, since the index was read
         try:
             chat.end(session, "disconnect")
         except SessionEnded:
             continue
         changed += 1
+    for session_id in access.chats_past_librarian_grace(deadline):
+        session = access.session(session_id)
+        if session.status == "ended" or not session.librarian_back_by or session.librarian_back_by > deadline:
+            continue
+        if session.librarian in session.staff_connections.as_dict().values():
+            presence.librarian_back(session)  # a stale mark: a socket of theirs is in the chat
+        elif handoff.requeue(session):
+            changed += 1
+    return changed
+
+
+def sweep_connections(now: datetime) -> int:
+    """Forget sockets that closed without a $disconnect (API Gateway sends it best-effort):
+    ask the management API about each one old enough, and treat a 410 as a disconnect."""
+    changed = 0
+    opened_before = clock.iso(now - IDLE_TIMEOUT)
+    for role in ("librarian", "patron"):
+        for connection_id in access.connections_opened_before(role, opened_before):
+            if delivery.is_gone(connection_id):
+                presence.disconnect(connection_id)
+                changed += 1
     return changed
 
 
 JOBS: dict[str, Callable[[datetime], int]] = {
     "expire_reconnects": expire_reconnects,
+    "sweep_connections": sweep_connections,
 }
 
 

@@ -66,11 +66,11 @@ def _patron_left(connection_id: str, session_id: str) -> None:
     session = access.session(session_id)
     if session.patron_connection != connection_id or session.status == "ended":
         return
-    now = clock.now()
+    back_by = clock.now() + timedelta(seconds=settings().patron_grace_seconds)
     actions = [
         ChatSession.patron_connection.remove(),
-        ChatSession.grace_for.set("patron"),
-        ChatSession.grace_until.set(clock.iso(now + timedelta(seconds=settings().patron_grace_seconds))),
+        ChatSession.patron_away.set("patron"),
+        ChatSession.patron_back_by.set(clock.iso(back_by)),
     ]
     if session.status == "active":
         actions.append(ChatSession.status.set("reconnecting"))
@@ -87,15 +87,49 @@ def _patron_left(connection_id: str, session_id: str) -> None:
 
 
 def _librarian_left(connection_id: str, librarian: str) -> None:
+    """The socket leaves each of the librarian's chats. A chat whose librarian has no socket
+    left in it waits for them for the grace period, and its patron is told they are
+    reconnecting; the chat is not ended."""
+    back_by = clock.iso(clock.now() + timedelta(seconds=settings().librarian_grace_seconds))
     for session in access.open_sessions_of(librarian):
-        if connection_id in session.staff_connection_ids():
-            try:
-                session.update(
-                    actions=[ChatSession.staff_connections[connection_id].remove()],
-                    condition=ChatSession.staff_connections[connection_id].exists(),
-                )
-            except UpdateError:
-                continue
+        staff = session.staff_connections.as_dict()
+        if connection_id not in staff:
+            continue
+        actions = [ChatSession.staff_connections[connection_id].remove()]
+        still_here = any(c != connection_id and who == librarian for c, who in staff.items())
+        now_away = (
+            session.librarian == librarian and session.status in ("active", "reconnecting") and not still_here
+        )
+        if now_away:
+            actions += [
+                ChatSession.librarian_away.set("librarian"),
+                ChatSession.librarian_back_by.set(back_by),
+            ]
+        try:
+            session.update(actions=actions, condition=ChatSession.staff_connections[connection_id].exists())
+        except UpdateError:
+            continue
+        if now_away:
+            delivery.send(session.connection_ids(), views.session_update(session))
+
+
+def librarian_back(session: ChatSession, connection_id: str | None = None) -> None:
+    """The librarian is in their chat again (on `connection_id`, when given): clear the away
+    mark, and tell everyone in the chat if there was one."""
+    was_away = session.librarian_back_by is not None
+    actions = []
+    if connection_id is not None:
+        actions.append(ChatSession.staff_connections[connection_id].set(session.librarian))
+    if was_away:
+        actions += [ChatSession.librarian_away.remove(), ChatSession.librarian_back_by.remove()]
+    if not actions:
+        return
+    try:
+        session.update(actions=actions, condition=ChatSession.status.is_in(*access.LIVE_STATUSES))
+    except UpdateError:
+        return  # ended meanwhile
+    if was_away:
+        delivery.send(session.connection_ids(), views.session_update(session))
 
 
 def count_request(connection: Connection) -> bool:

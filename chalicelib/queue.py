@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import UpdateError
-
 from . import delivery, directory, presence, views, wire
 from .caller import Caller
 from .data import access
@@ -58,15 +56,8 @@ def _rejoin_open_chats(librarian: Connection) -> list[ChatSession]:
     """A librarian back on a new socket takes their open chats with them."""
     sessions = access.open_sessions_of(librarian.librarian)
     for session in sessions:
-        if session.status == "ended" or librarian.connection_id in session.staff_connection_ids():
-            continue
-        try:
-            session.update(
-                actions=[ChatSession.staff_connections[librarian.connection_id].set(librarian.librarian)],
-                condition=ChatSession.status.is_in(*access.LIVE_STATUSES),
-            )
-        except UpdateError:
-            continue
+        if session.status != "ended" and librarian.connection_id not in session.staff_connection_ids():
+            presence.librarian_back(session, librarian.connection_id)
     return sessions
 
 

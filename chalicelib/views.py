@@ -25,7 +25,10 @@ def message_event(message: Message, ref: str | None = None) -> wire.MessageEvent
 def librarian_of(session: ChatSession) -> wire.Person | None:
     if not session.librarian:
         return None
-    return wire.Person(name=session.staff_names.as_dict().get(session.librarian))
+    return wire.Person(
+        name=session.staff_names.as_dict().get(session.librarian),
+        reconnecting=True if session.librarian_back_by else None,
+    )
 
 
 def session_view(session: ChatSession, *, for_staff: bool) -> wire.SessionView:

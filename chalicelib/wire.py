@@ -128,6 +128,15 @@ class Heartbeat(Action):
     action: Literal["heartbeat"]
 
 
+class History(Action):
+    """Catch up on a chat: a librarian back from a drop, or a page that lost its copy."""
+
+    action: Literal["history"]
+    session_id: Id
+    after_seq: Annotated[int, Field(ge=0)] = 0
+    patron_token: Id | None = None
+
+
 INBOUND: dict[str, type[Action]] = {
     model.model_fields["action"].annotation.__args__[0]: model  # type: ignore[union-attr]
     for model in (
@@ -144,6 +153,7 @@ INBOUND: dict[str, type[Action]] = {
         EndChat,
         CloseChat,
         Heartbeat,
+        History,
     )
 }
 
@@ -178,6 +188,7 @@ class MessageView(BaseModel):
 class Person(BaseModel):
     name: str | None = None
     email: str | None = None
+    reconnecting: bool | None = None  # set on a librarian whose connection dropped
 
 
 class SessionView(BaseModel):
@@ -230,8 +241,28 @@ class QuestionSubmitted(Event):
     question_id: str
 
 
+class FollowUp(BaseModel):
+    """Offered to a patron who comes back to a chat that has ended: a `submit_question`
+    frame, pre-filled and linked to the transcript, for the page to show as a form."""
+
+    action: Literal["submit_question"] = "submit_question"
+    library: str
+    session_id: str
+    question: str
+    name: str | None = None
+    email: str | None = None
+    message: str
+
+
 class Resumed(Event):
     type: Literal["resumed"] = "resumed"
+    session: SessionView
+    messages: list[MessageView]
+    follow_up: FollowUp | None = None
+
+
+class HistoryEvent(Event):
+    type: Literal["history"] = "history"
     session: SessionView
     messages: list[MessageView]
 

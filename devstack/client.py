@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import struct
 import threading
 import time
 import urllib.request
@@ -84,6 +87,14 @@ class Client:
         self.socket.close()
         self._reader.join(timeout=5)
 
+    def kill(self) -> None:
+        """Drop the connection the way Wi-Fi does: no closing handshake, a TCP reset, and
+        whatever was in flight lost."""
+        with contextlib.suppress(OSError):
+            self.socket.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.socket.close_socket()
+        self._reader.join(timeout=5)
+
 
 def http(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
@@ -129,6 +140,9 @@ class Stack:
     def fixtures(self, spec: Frame) -> None:
         status, body = http("POST", f"{self.base}/dev/fixtures", spec)
         assert status == 201, body
+
+    def lose_next_disconnect(self) -> None:
+        http("POST", f"{self.base}/dev/lose_next_disconnect")
 
     def calls(self) -> dict[str, int]:
         return http("GET", f"{self.base}/dev/calls")[1]

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import html
 import json
+import os
 import re
 import secrets
 import time
@@ -52,6 +53,8 @@ class Gateway:
         self.host, self.port = host, port
         self.sockets: dict[str, web.WebSocketResponse] = {}
         self.connected_at: dict[str, int] = {}
+        self.last_active: dict[str, int] = {}
+        self.disconnects_to_lose = 0  # POST /dev/lose_next_disconnect: API Gateway's is best-effort
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="lambda")
         self.rest = LocalGateway(self.app, Config.create(chalice_app=self.app, lambda_timeout=60))
         self.ws_handlers = {
@@ -123,12 +126,17 @@ class Gateway:
                     body = frame.data.decode("utf-8", "replace")
                 else:
                     continue
+                self.last_active[connection_id] = _now_ms()
                 event = self._ws_event("$default", "MESSAGE", connection_id, request, body)
                 await self.invoke(self.ws_handlers["$default"], event)
         finally:
             self.sockets.pop(connection_id, None)
-            event = self._ws_event("$disconnect", "DISCONNECT", connection_id, request)
-            await self.invoke(self.ws_handlers["$disconnect"], event)
+            self.last_active.pop(connection_id, None)
+            if self.disconnects_to_lose:
+                self.disconnects_to_lose -= 1
+            else:
+                event = self._ws_event("$disconnect", "DISCONNECT", connection_id, request)
+                await self.invoke(self.ws_handlers["$disconnect"], event)
             self.connected_at.pop(connection_id, None)
         return socket
 
@@ -152,18 +160,23 @@ class Gateway:
             await socket.send_str(data.decode("utf-8"))
         except ConnectionError:
             return self._gone(connection_id)
+        self.last_active[connection_id] = _now_ms()
         return web.Response(status=200)
 
     async def get_connection(self, request: web.Request) -> web.Response:
         connection_id = request.match_info["connection_id"]
         if connection_id not in self.sockets:
             return self._gone(connection_id)
-        connected = datetime.fromtimestamp(self.connected_at[connection_id] / 1000, UTC)
+        connected_ms = self.connected_at[connection_id]
+
+        def stamp(ms: int) -> str:
+            return clock.iso(datetime.fromtimestamp(ms / 1000, UTC))
+
         return web.json_response(
             {
-                "connectedAt": clock.iso(connected),
+                "connectedAt": stamp(connected_ms),
                 "identity": {"sourceIp": "127.0.0.1", "userAgent": ""},
-                "lastActiveAt": clock.iso(clock.now()),
+                "lastActiveAt": stamp(self.last_active.get(connection_id, connected_ms)),
             }
         )
 
@@ -256,6 +269,11 @@ class Gateway:
         await loop.run_in_executor(self.executor, demo.load_fixtures, spec)
         return web.json_response({"created": True}, status=201)
 
+    async def dev_lose_next_disconnect(self, request: web.Request) -> web.Response:
+        """The next socket to close does so without a $disconnect, as API Gateway may."""
+        self.disconnects_to_lose += 1
+        return web.json_response({"disconnects_to_lose": self.disconnects_to_lose})
+
     async def dev_calls(self, request: web.Request) -> web.Response:
         return web.json_response(dict(aws.calls))
 
@@ -269,17 +287,13 @@ class Gateway:
                 continue
             seconds = _rate_seconds(expression if isinstance(expression, str) else expression.to_string())
             handler = getattr(self.app_module, source.name)
-            tasks.append(asyncio.create_task(self._every(seconds, handler)))
+            tasks.append(asyncio.create_task(self._every(seconds, handler, source.name)))
         await asyncio.gather(*tasks)
 
-    async def _every(self, seconds: float, handler: Any) -> None:
+    async def _every(self, seconds: float, handler: Any, name: str) -> None:
         while True:
             await asyncio.sleep(seconds)
-            event = {
-                "detail-type": "Scheduled Event",
-                "source": "aws.events",
-                "time": clock.iso(clock.now()),
-            }
+            event = scheduled_event(name)
             try:
                 await self.invoke(handler, event)
             except Exception as error:  # a failing job must not stop the schedule
@@ -304,8 +318,25 @@ class Gateway:
         app.router.add_get("/dev/outbox", self.dev_outbox)
         app.router.add_post("/dev/jobs/{job}", self.dev_job)
         app.router.add_get("/dev/calls", self.dev_calls)
+        app.router.add_post("/dev/lose_next_disconnect", self.dev_lose_next_disconnect)
         app.router.add_post("/dev/fixtures", self.dev_fixtures)
         return app
+
+
+def scheduled_event(rule: str) -> dict[str, Any]:
+    """A scheduled invocation as EventBridge sends it."""
+    region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    return {
+        "version": "0",
+        "id": uuid.uuid4().hex,
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": clock.iso(clock.now()),
+        "region": region,
+        "resources": [f"arn:aws:events:{region}:123456789012:rule/{rule}"],
+        "detail": {},
+    }
 
 
 def _rate_seconds(expression: str) -> float:

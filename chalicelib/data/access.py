@@ -74,9 +74,21 @@ def open_sessions_of(librarian: str) -> list[ChatSession]:
     return list(ChatSession.open_for_librarian.query(librarian))
 
 
-def sessions_in_grace(party: str, until: str) -> list[str]:
-    """Ids of chats whose patron (or librarian) has been away since before `until`."""
-    return [row.session_id for row in ChatSession.in_grace.query(party, ChatSession.grace_until <= until)]
+def chats_past_patron_grace(now: str) -> list[str]:
+    """Ids of chats whose patron was due back by `now` and is not."""
+    rows = ChatSession.awaiting_patron.query("patron", ChatSession.patron_back_by <= now)
+    return [row.session_id for row in rows]
+
+
+def chats_past_librarian_grace(now: str) -> list[str]:
+    """Ids of chats whose librarian was due back by `now` and is not."""
+    rows = ChatSession.awaiting_librarian.query("librarian", ChatSession.librarian_back_by <= now)
+    return [row.session_id for row in rows]
+
+
+def connections_opened_before(role: str, before: str) -> list[str]:
+    """Ids of sockets of this role opened before `before`: the sweep's candidates."""
+    return [row.connection_id for row in Connection.by_age.query(role, Connection.connected_at <= before)]
 
 
 def messages_after(session_id: str, after_seq: int = 0, *, staff: bool) -> list[Message]:

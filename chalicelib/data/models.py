@@ -72,14 +72,15 @@ class Staff(Model):
 # --- live connections ------------------------------------------------------------------------
 
 
-class ConnectionsByLibrarian(GlobalSecondaryIndex):
-    Meta = _index_meta("librarian-index", KeysOnlyProjection)
-    librarian = UnicodeAttribute(hash_key=True)
-    connection_id = UnicodeAttribute(range_key=True)
+class ConnectionsByAge(GlobalSecondaryIndex):
+    Meta = _index_meta("age-index", KeysOnlyProjection)
+    role = UnicodeAttribute(hash_key=True)
+    connected_at = UnicodeAttribute(range_key=True)
 
 
 class Connection(Model):
-    """One open WebSocket. Patron connections carry no librarian, so the index stays sparse."""
+    """One open WebSocket. `age-index` lets the sweep find sockets old enough to have gone
+    silently (API Gateway's $disconnect is best-effort)."""
 
     Meta = _meta("connections")
     connection_id = UnicodeAttribute(hash_key=True)
@@ -93,7 +94,7 @@ class Connection(Model):
     connected_at = UnicodeAttribute()
     recent_requests = ListAttribute(of=UnicodeAttribute, null=True)  # rate limiting
     expires_at = TTLAttribute()  # API Gateway closes every connection within two hours
-    by_librarian = ConnectionsByLibrarian()
+    by_age = ConnectionsByAge()
 
 
 class Monitor(Model):
@@ -127,10 +128,21 @@ class OpenByLibrarian(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
-class GraceByParty(GlobalSecondaryIndex):
-    Meta = _index_meta("grace-index", KeysOnlyProjection)
-    grace_for = UnicodeAttribute(hash_key=True)  # patron | librarian
-    grace_until = UnicodeAttribute(range_key=True)
+class PatronAway(GlobalSecondaryIndex):
+    """Chats waiting for their patron to come back, by deadline. The hash key is always
+    "patron": the index is sparse and small, and the job reads it in deadline order."""
+
+    Meta = _index_meta("patron-away-index", KeysOnlyProjection)
+    patron_away = UnicodeAttribute(hash_key=True)
+    patron_back_by = UnicodeAttribute(range_key=True)
+
+
+class LibrarianAway(GlobalSecondaryIndex):
+    """Chats waiting for their librarian to come back, by deadline (hash key always "librarian")."""
+
+    Meta = _index_meta("librarian-away-index", KeysOnlyProjection)
+    librarian_away = UnicodeAttribute(hash_key=True)
+    librarian_back_by = UnicodeAttribute(range_key=True)
 
 
 class ChatSession(Model):
@@ -159,13 +171,16 @@ class ChatSession(Model):
     waiting_queue = UnicodeAttribute(null=True)
     live_library = UnicodeAttribute(null=True)
     open_librarian = UnicodeAttribute(null=True)
-    grace_for = UnicodeAttribute(null=True)
-    grace_until = UnicodeAttribute(null=True)
+    patron_away = UnicodeAttribute(null=True)
+    patron_back_by = UnicodeAttribute(null=True)
+    librarian_away = UnicodeAttribute(null=True)
+    librarian_back_by = UnicodeAttribute(null=True)
 
     waiting = WaitingByQueue()
     live = LiveByLibrary()
     open_for_librarian = OpenByLibrarian()
-    in_grace = GraceByParty()
+    awaiting_patron = PatronAway()
+    awaiting_librarian = LibrarianAway()
 
     def staff_connection_ids(self) -> list[str]:
         """The sockets of the librarians in this chat."""

@@ -62,3 +62,12 @@ def test_an_ended_chat_files_its_question_as_answered_or_open(lambda_app):
     lambda_app.send(patron, action="end_chat", session_id=unanswered)
     assert access.question(answered).status == "answered"
     assert access.question(unanswered).status == "open"
+
+
+def test_every_scheduled_function_runs_on_an_eventbridge_event(lambda_app):
+    from devstack.gateway import scheduled_event
+
+    scheduled = [s for s in lambda_app.module.app.event_sources if hasattr(s, "schedule_expression")]
+    assert {s.name for s in scheduled} == {"expire_reconnects", "sweep_connections"}
+    for source in scheduled:
+        assert getattr(lambda_app.module, source.name)(scheduled_event(source.name), None) == 0
