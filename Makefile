@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.installed
+NODE_READY := node_modules/.installed
 
 .PHONY: run test lint bench package clean
 
@@ -12,10 +13,14 @@ $(READY): pyproject.toml requirements.txt
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(READY)
 
+$(NODE_READY): package.json package-lock.json  ## axe-core, which the browser tests inject
+	npm ci --silent --no-audit --no-fund
+	touch $(NODE_READY)
+
 run: $(READY)  ## the whole service on http://127.0.0.1:8000 (PORT=..., ARGS=--no-demo)
 	$(PY) -m devstack $(if $(PORT),--port $(PORT)) $(ARGS)
 
-test: $(READY) lint  ## every test
+test: $(READY) $(NODE_READY) lint  ## every test, browser tests included (Chromium at /usr/bin/chromium)
 	$(PY) -m pytest
 
 lint: $(READY)
@@ -26,4 +31,4 @@ bench: $(READY)  ## N concurrent chats through the local gateway; prints figures
 	$(PY) -m bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules test-artifacts .pytest_cache .ruff_cache

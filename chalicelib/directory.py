@@ -38,6 +38,8 @@ class Availability:
     available: bool
     message: str
     alternatives: list[dict[str, str]]
+    name: str  # the library's, for the patron's window
+    hours: str
 
     def public(self) -> dict[str, object]:
         return asdict(self)
@@ -46,10 +48,9 @@ class Availability:
 def availability(library: Library) -> Availability:
     """Whether anyone who may serve this library's patrons is monitoring its queue now."""
     if access.anyone_monitoring(library.library_id):
-        return Availability(True, AVAILABLE, [])
-    return Availability(
-        False, library.unavailable_message or DEFAULT_UNAVAILABLE, list(library.alternatives or [])
-    )
+        return Availability(True, AVAILABLE, [], library.name, library.hours)
+    message = library.unavailable_message or DEFAULT_UNAVAILABLE
+    return Availability(False, message, list(library.alternatives or []), library.name, library.hours)
 
 
 def policy_url(library_id: str) -> str:

@@ -35,6 +35,19 @@ ROOT = Path(__file__).resolve().parent.parent
 WIDGET = ROOT / "widget"
 STAGE = "ws"
 API_ID = "local"
+# The pages hold no inline script or style, so a strict policy costs nothing and keeps any
+# text that slipped through as HTML from running. The chat page may be framed anywhere.
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
+
+
+def _page_headers(target: Path) -> dict[str, str]:
+    headers = {"Cache-Control": "no-cache"}
+    if target.suffix == ".html":
+        headers["Content-Security-Policy"] = PAGE_POLICY
+    return headers
 
 
 def _connection_id() -> str:
@@ -54,6 +67,7 @@ class Gateway:
         self.sockets: dict[str, web.WebSocketResponse] = {}
         self.connected_at: dict[str, int] = {}
         self.last_active: dict[str, int] = {}
+        self.user_agents: dict[str, str] = {}
         self.disconnects_to_lose = 0  # POST /dev/lose_next_disconnect: API Gateway's is best-effort
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="lambda")
         self.rest = LocalGateway(self.app, Config.create(chalice_app=self.app, lambda_timeout=60))
@@ -118,6 +132,7 @@ class Gateway:
         socket = web.WebSocketResponse(max_msg_size=256 * 1024)
         await socket.prepare(request)
         self.sockets[connection_id] = socket
+        self.user_agents[connection_id] = request.headers.get("User-Agent", "")
         try:
             async for frame in socket:
                 if frame.type == WSMsgType.TEXT:
@@ -132,6 +147,7 @@ class Gateway:
         finally:
             self.sockets.pop(connection_id, None)
             self.last_active.pop(connection_id, None)
+            self.user_agents.pop(connection_id, None)
             if self.disconnects_to_lose:
                 self.disconnects_to_lose -= 1
             else:
@@ -225,12 +241,12 @@ class Gateway:
             target = target / "index.html"
         if not target.is_relative_to(WIDGET.resolve()) or not target.is_file():
             raise web.HTTPNotFound()
-        return web.FileResponse(target, headers={"Cache-Control": "no-cache"})
+        return web.FileResponse(target, headers=_page_headers(target))
 
     async def chat_page(self, request: web.Request) -> web.StreamResponse:
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", request.match_info["library_id"]):
             raise web.HTTPNotFound()
-        return web.FileResponse(WIDGET / "chat.html", headers={"Cache-Control": "no-cache"})
+        return web.FileResponse(WIDGET / "chat.html", headers=_page_headers(WIDGET / "chat.html"))
 
     # --- /dev -----------------------------------------------------------------------------------
 
@@ -273,6 +289,18 @@ class Gateway:
         """The next socket to close does so without a $disconnect, as API Gateway may."""
         self.disconnects_to_lose += 1
         return web.json_response({"disconnects_to_lose": self.disconnects_to_lose})
+
+    async def dev_drop_sockets(self, request: web.Request) -> web.Response:
+        """Close every socket whose User-Agent contains `?user_agent=`: a browser's Wi-Fi drops."""
+        needle = request.query.get("user_agent", "")
+        if not needle:
+            return web.json_response({"code": "bad_request", "message": "Say ?user_agent=."}, status=400)
+        dropped = [c for c, agent in self.user_agents.items() if needle in agent]
+        for connection_id in dropped:
+            socket = self.sockets.get(connection_id)
+            if socket is not None:
+                await socket.close(code=4000, message=b"dropped")
+        return web.json_response({"dropped": len(dropped)})
 
     async def dev_calls(self, request: web.Request) -> web.Response:
         return web.json_response(dict(aws.calls))
@@ -319,6 +347,7 @@ class Gateway:
         app.router.add_post("/dev/jobs/{job}", self.dev_job)
         app.router.add_get("/dev/calls", self.dev_calls)
         app.router.add_post("/dev/lose_next_disconnect", self.dev_lose_next_disconnect)
+        app.router.add_post("/dev/drop_sockets", self.dev_drop_sockets)
         app.router.add_post("/dev/fixtures", self.dev_fixtures)
         return app
 

@@ -1,0 +1,233 @@
+// A Refdesk WebSocket that survives drops: the patron widget and the chat monitor share it.
+//
+// - request(action, fields) sends a frame with a fresh `ref` and resolves with the reply
+//   (or rejects with the error frame), as docs/protocol.md describes.
+// - sendReliably(action, fields) keeps the frame until its `ack` arrives and sends it again,
+//   with the same `ref`, after every reconnect: the server stores it once.
+// - A dropped socket reconnects with a backoff; `onOpen` runs first on every new socket (the
+//   patron resumes, the librarian monitors), then the unacknowledged frames go again.
+// - `heartbeat` every 5 minutes keeps API Gateway's 10-minute idle timeout away, and before
+//   its 2-hour limit the socket is replaced by a new one, opened first, so nobody notices.
+
+const HEARTBEAT_MS = 5 * 60 * 1000;
+const RECYCLE_MS = 110 * 60 * 1000;
+const REQUEST_TIMEOUT_MS = 15000;
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 10000];
+
+export function newRef() {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class RefdeskSocket {
+  /**
+   * @param {string} url  the WebSocket URL (with ?token= for a librarian)
+   * @param {{onOpen?: (socket: RefdeskSocket) => Promise<void>|void,
+   *          onFrame?: (frame: object) => void,
+   *          onStatus?: (status: "connecting"|"open"|"reconnecting"|"closed") => void}} hooks
+   */
+  constructor(url, hooks = {}) {
+    this.url = url;
+    this.hooks = hooks;
+    this.ws = null;
+    this.waiting = new Map(); // ref -> {resolve, reject, timer}
+    this.unacked = new Map(); // ref -> frame
+    this.attempt = 0;
+    this.stopped = false;
+    this.timers = [];
+    this.status = "closed";
+    this.openWaiters = [];
+  }
+
+  connect() {
+    this.stopped = false;
+    this._open(false);
+    return this;
+  }
+
+  close() {
+    this.stopped = true;
+    this._clearTimers();
+    if (this.ws) this.ws.close(1000, "bye");
+    this._setStatus("closed");
+  }
+
+  /** Resolves once the socket is open and re-synchronised (at once if it already is). */
+  whenOpen() {
+    if (this.status === "open") return Promise.resolve(this);
+    return new Promise((resolve) => this.openWaiters.push(resolve));
+  }
+
+  get isOpen() {
+    return this.ws !== null && this.ws.readyState === WebSocket.OPEN && this.status === "open";
+  }
+
+  request(action, fields = {}) {
+    const ref = newRef();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(ref);
+        reject({ type: "error", code: "timeout", message: "The service did not answer; try again." });
+      }, REQUEST_TIMEOUT_MS);
+      this.waiting.set(ref, { resolve, reject, timer });
+      if (!this._send({ action, ref, ...fields })) {
+        clearTimeout(timer);
+        this.waiting.delete(ref);
+        reject({ type: "error", code: "offline", message: "Not connected; reconnecting." });
+      }
+    });
+  }
+
+  /** Send now if possible; in any case keep the frame until its ack, and resend it on reconnect. */
+  sendReliably(action, fields = {}) {
+    const ref = newRef();
+    const frame = { action, ref, ...fields };
+    this.unacked.set(ref, frame);
+    if (this.isOpen) this._send(frame);
+    return ref;
+  }
+
+  /** Fire and forget (typing indicators). */
+  notify(action, fields = {}) {
+    this._send({ action, ...fields });
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  _send(frame, ws = this.ws) {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  _setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    if (this.hooks.onStatus) this.hooks.onStatus(status);
+  }
+
+  _open(recycling) {
+    const ws = new WebSocket(this.url);
+    if (!recycling) this._setStatus(this.attempt === 0 ? "connecting" : "reconnecting");
+    ws.addEventListener("message", (event) => this._receive(event.data));
+    ws.addEventListener("open", () => this._opened(ws, recycling));
+    ws.addEventListener("close", () => this._closed(ws));
+  }
+
+  async _opened(ws, recycling) {
+    const old = this.ws;
+    this.ws = ws;
+    this.attempt = 0;
+    this._clearTimers();
+    this.status = "syncing";
+    try {
+      if (this.hooks.onOpen) await this.hooks.onOpen(this);
+    } catch (error) {
+      console.warn("refdesk: re-synchronising after connect failed", error);
+    }
+    if (this.ws !== ws) return;
+    this._setStatus("open");
+    for (const frame of this.unacked.values()) this._send(frame);
+    for (const resolve of this.openWaiters.splice(0)) resolve(this);
+    if (recycling && old) old.close(1000, "replaced");
+    this.timers.push(setInterval(() => this._send({ action: "heartbeat" }), HEARTBEAT_MS));
+    this.timers.push(setTimeout(() => this._open(true), RECYCLE_MS));
+  }
+
+  _closed(ws) {
+    if (ws !== this.ws) return; // a replaced socket, or one that never became current
+    this._clearTimers();
+    for (const { reject, timer } of this.waiting.values()) {
+      clearTimeout(timer);
+      reject({ type: "error", code: "offline", message: "The connection dropped; try again." });
+    }
+    this.waiting.clear();
+    if (this.stopped) return;
+    this._setStatus("reconnecting");
+    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
+    this.attempt += 1;
+    this.timers.push(setTimeout(() => this._open(false), delay));
+  }
+
+  _clearTimers() {
+    for (const timer of this.timers) {
+      clearTimeout(timer);
+      clearInterval(timer);
+    }
+    this.timers = [];
+  }
+
+  _receive(data) {
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (frame.ref && frame.type === "ack") this.unacked.delete(frame.ref);
+    if (frame.ref && frame.type === "error" && this.unacked.has(frame.ref)) {
+      this.unacked.delete(frame.ref); // refused for good (the chat ended, say): do not resend
+    }
+    const pending = frame.ref && frame.type !== "message" ? this.waiting.get(frame.ref) : undefined;
+    if (pending) {
+      this.waiting.delete(frame.ref);
+      clearTimeout(pending.timer);
+      if (frame.type === "error") pending.reject(frame);
+      else pending.resolve(frame);
+      return;
+    }
+    if (this.hooks.onFrame) this.hooks.onFrame(frame);
+  }
+}
+
+/** Endpoints: data attributes or query parameters, defaulting to this page's own origin. */
+export function endpoints(params = new URLSearchParams(location.search)) {
+  const ws = params.get("ws") || `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  const api = (params.get("api") || `${location.origin}/api`).replace(/\/$/, "");
+  return { ws, api };
+}
+
+/** A JSON REST call; rejects with the {code, message} body on an error status. */
+export async function api(base, path, { method = "GET", body, token } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(base + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "omit",
+  });
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) throw { status: response.status, ...payload };
+  return payload;
+}
+
+/** A short local time ("10:42") for a stored ISO-8601 stamp. */
+export function clockTime(iso) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** An element with text content only: every string from a user is set as text, never as HTML. */
+export function el(tag, { text, className, attrs } = {}, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value !== undefined && value !== null && value !== false) node.setAttribute(name, String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** Only http(s) addresses become links. */
+export function safeUrl(text) {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
