@@ -19,7 +19,7 @@ FOLLOW_UP = (
 
 def resume(caller: Caller, request: wire.Resume) -> None:
     patron = caller.patron()
-    session = _rebind(patron_token.session_for(request.patron_token), caller.connection_id)
+    session, revived = _rebind(patron_token.session_for(request.patron_token), caller.connection_id)
     patron.update(actions=[Connection.session_id.set(session.session_id)])
     missed = transcript.history(session.session_id, request.after_seq, for_staff=False)
     caller.reply(
@@ -29,27 +29,29 @@ def resume(caller: Caller, request: wire.Resume) -> None:
             follow_up=_follow_up(session) if session.status == "ended" else None,
         )
     )
-    if session.status == "active":
+    if revived:
         delivery.send(session.staff_connection_ids(), views.session_update(session))
 
 
-def _rebind(session: ChatSession, connection_id: str) -> ChatSession:
+def _rebind(session: ChatSession, connection_id: str) -> tuple[ChatSession, bool]:
     """Make `connection_id` the chat's patron socket and end the patron's grace period. The
     old socket's $disconnect may land at the same moment and change the status, so a lost
-    race is re-read and tried again; an ended chat is left as it is."""
+    race is re-read and tried again; an ended chat is left as it is. Also says whether the
+    chat came back from `reconnecting`, which is news for its librarians."""
     for _ in range(5):
         if session.status == "ended":
-            return session
+            return session, False
         actions = [
             ChatSession.patron_connection.set(connection_id),
             ChatSession.patron_away.remove(),
             ChatSession.patron_back_by.remove(),
         ]
-        if session.status == "reconnecting":
+        revived = session.status == "reconnecting"
+        if revived:
             actions.append(ChatSession.status.set("active"))
         try:
             session.update(actions=actions, condition=ChatSession.status == session.status)
-            return session
+            return session, revived
         except UpdateError:
             session = access.session(session.session_id)
     raise RuntimeError(f"could not resume {session.session_id}: too much contention")

@@ -87,7 +87,8 @@ function recall() {
 
 function socket() {
   if (!state.socket) {
-    state.socket = new RefdeskSocket(wsUrl, { onOpen: resume, onFrame, onStatus }).connect();
+    const recycleMs = Number(params.get("recycle_ms")) || undefined; // tests shorten the 2-hour limit
+    state.socket = new RefdeskSocket(wsUrl, { onOpen: resume, onFrame, onStatus, recycleMs }).connect();
   }
   return state.socket;
 }

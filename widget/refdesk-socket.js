@@ -25,11 +25,13 @@ export class RefdeskSocket {
    * @param {string} url  the WebSocket URL (with ?token= for a librarian)
    * @param {{onOpen?: (socket: RefdeskSocket) => Promise<void>|void,
    *          onFrame?: (frame: object) => void,
-   *          onStatus?: (status: "connecting"|"open"|"reconnecting"|"closed") => void}} hooks
+   *          onStatus?: (status: "connecting"|"open"|"reconnecting"|"closed") => void,
+   *          recycleMs?: number}} hooks  recycleMs: replace the socket this often (tests shorten it)
    */
   constructor(url, hooks = {}) {
     this.url = url;
     this.hooks = hooks;
+    this.recycleMs = hooks.recycleMs || RECYCLE_MS;
     this.ws = null;
     this.waiting = new Map(); // ref -> {resolve, reject, timer}
     this.unacked = new Map(); // ref -> frame
@@ -132,7 +134,7 @@ export class RefdeskSocket {
     for (const resolve of this.openWaiters.splice(0)) resolve(this);
     if (recycling && old) old.close(1000, "replaced");
     this.timers.push(setInterval(() => this._send({ action: "heartbeat" }), HEARTBEAT_MS));
-    this.timers.push(setTimeout(() => this._open(true), RECYCLE_MS));
+    this.timers.push(setTimeout(() => this._open(true), this.recycleMs));
   }
 
   _closed(ws) {

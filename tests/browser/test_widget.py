@@ -301,3 +301,19 @@ def test_axe_finds_nothing_on_the_demo_page_with_the_widget_open_or_the_chat_pag
         bob.call("end_chat", session_id=session_id)
     finally:
         bob.close()
+
+
+def test_the_socket_is_replaced_before_api_gateways_two_hour_limit_without_anyone_noticing(scenario, new_page):
+    librarian = scenario.monitoring(scenario.librarian)
+    page = new_page()
+    page.goto(f"{scenario.stack.base}/chat/{scenario.home}?recycle_ms=1000")  # 2 hours, shortened
+    start_chat(page, "Will my chat survive a new connection?")
+    session_id = accept_next(librarian)
+    log = page.get_by_role("log")
+    for turn in range(3):  # each turn spans at least one replacement
+        page.wait_for_timeout(1200)
+        librarian.call("send_message", session_id=session_id, text=f"still here {turn}")
+        expect(log).to_contain_text(f"still here {turn}")
+    expect(log.locator(".msg")).to_have_count(5)
+    assert [u["status"] for u in librarian.of_type("session_update")] == []
+    expect(page.get_by_role("status")).to_have_text("You are chatting with Librarian.")
