@@ -51,6 +51,46 @@ def policy(library_id):
     return rest.policy(app.current_request, library_id)
 
 
+@app.route("/libraries/{library_id}/codes", methods=["GET"], cors=True)
+def get_codes(library_id):
+    return rest.get_codes(app.current_request, library_id)
+
+
+@app.route("/libraries/{library_id}/codes", methods=["PUT"], cors=True)
+def put_codes(library_id):
+    return rest.put_codes(app.current_request, library_id)
+
+
+@app.route("/questions", methods=["GET"], cors=True)
+def list_questions():
+    return rest.list_questions(app.current_request)
+
+
+@app.route("/questions/{question_id}", methods=["GET"], cors=True)
+def get_question(question_id):
+    return rest.get_question(app.current_request, question_id)
+
+
+@app.route("/questions/{question_id}/answer", methods=["POST"], cors=True)
+def answer_question(question_id):
+    return rest.answer_question(app.current_request, question_id)
+
+
+@app.route("/questions/{question_id}/notes", methods=["POST"], cors=True)
+def note_question(question_id):
+    return rest.note_question(app.current_request, question_id, "note")
+
+
+@app.route("/questions/{question_id}/librarian-message", methods=["POST"], cors=True)
+def message_librarian(question_id):
+    return rest.note_question(app.current_request, question_id, "librarian_message")
+
+
+@app.route("/questions/{question_id}/close", methods=["POST"], cors=True)
+def close_question(question_id):
+    return rest.close_question(app.current_request, question_id)
+
+
 # --- scheduled jobs -----------------------------------------------------------------------
 
 
@@ -62,6 +102,11 @@ def expire_reconnects(event):
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_connections(event):
     return jobs.run("sweep_connections")
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def clear_in_progress(event):
+    return jobs.run("clear_in_progress")
 
 
 __all__ = ["app", "logger"]

@@ -111,6 +111,7 @@ def accept(caller: Caller, request: wire.Accept) -> None:
         raise Forbidden("That request is for a library you do not serve.")
     if session.status == "ended":
         raise SessionEnded("That request has ended.")
+    taken_from = session.waiting_queue
     try:
         session.update(
             actions=[
@@ -135,7 +136,7 @@ def accept(caller: Caller, request: wire.Accept) -> None:
         )
     )
     delivery.send([session.patron_connection], views.session_update(session))
-    queue.announce("taken", session)
+    queue.announce("taken", session, taken_from)
 
 
 def send_message(caller: Caller, request: wire.SendMessage) -> None:
@@ -155,14 +156,29 @@ def note(caller: Caller, request: wire.Note) -> None:
 
 
 def _post(caller: Caller, session: ChatSession, author: Author, text: str, kind: str) -> None:
-    """Append a message, acknowledge it with its seq, and relay it (notes to librarians only)."""
-    staff_only = kind == "note"
-    appended = transcript.append(session, author, text, kind=kind, ref=caller.ref, staff_only=staff_only)
+    appended = post(session, author, text, kind, ref=caller.ref)
     caller.reply(wire.Ack(seq=appended.seq))
+
+
+def post(
+    session: ChatSession,
+    author: Author,
+    text: str,
+    kind: str,
+    *,
+    ref: str | None = None,
+    require_live: bool = True,
+) -> transcript.Appended:
+    """Append a message and relay it: notes to the chat's librarians only, the rest to all."""
+    staff_only = kind == "note"
+    appended = transcript.append(
+        session, author, text, kind=kind, ref=ref, staff_only=staff_only, require_live=require_live
+    )
     if not appended.duplicate:
         session = appended.session
         readers = session.staff_connection_ids() if staff_only else session.connection_ids()
-        delivery.send(readers, views.message_event(appended.message))
+        delivery.send(readers, views.message_event(appended.message))  # type: ignore[arg-type]
+    return appended
 
 
 def _librarian_in(session: ChatSession, caller: Caller) -> Author:
@@ -209,7 +225,7 @@ def close_chat(caller: Caller, request: wire.CloseChat) -> None:
 
 def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> ChatSession:
     """End a live chat once: tell everyone in it, file its question, mail its transcript."""
-    was_waiting = session.status == "waiting"
+    waited_in = session.waiting_queue if session.status == "waiting" else None
     try:
         session.update(
             actions=[
@@ -232,8 +248,8 @@ def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> C
     session = appended.session
     delivery.send(session.connection_ids(), views.message_event(appended.message))  # type: ignore[arg-type]
     delivery.send(session.connection_ids(), views.session_update(session))
-    if was_waiting:
-        queue.announce("removed", session)
+    if waited_in:
+        queue.announce("removed", session, waited_in)
     questions.chat_ended(session)
     library = access.library(session.library)
     mail.send_transcript_once(session, library.name, transcript.history(session.session_id, for_staff=False))

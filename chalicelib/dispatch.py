@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser import parse
 from pydantic import ValidationError
 
-from . import chat, questions, queue, reconnect, wire
+from . import chat, handoff, logout, questions, queue, reconnect, wire, wrapup
 from .caller import Caller
 from .errors import BadRequest, RefdeskError, TooLarge, UnknownAction
 from .observability import logger
@@ -33,6 +33,11 @@ ACTIONS: dict[str, Handler] = {
     "close_chat": chat.close_chat,
     "heartbeat": lambda caller, request: None,
     "history": reconnect.history,
+    "set_codes": wrapup.set_codes,
+    "internal_note": wrapup.internal_note,
+    "create_ticket": wrapup.create_ticket,
+    "transfer": handoff.transfer,
+    "logout": logout.logout,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from . import chat, clock, delivery, handoff, presence
+from . import chat, clock, delivery, handoff, presence, questions
 from .data import access
 from .errors import SessionEnded
 from .observability import logger
@@ -54,9 +54,18 @@ def sweep_connections(now: datetime) -> int:
     return changed
 
 
+def clear_in_progress(now: datetime) -> int:
+    """Take the in_progress label off questions of chats ended by an exit (seed 000)."""
+    changed = 0
+    for question_id, until in access.questions_in_progress_until(clock.iso(now)):
+        changed += questions.clear_in_progress(question_id, until)
+    return changed
+
+
 JOBS: dict[str, Callable[[datetime], int]] = {
     "expire_reconnects": expire_reconnects,
     "sweep_connections": sweep_connections,
+    "clear_in_progress": clear_in_progress,
 }
 
 

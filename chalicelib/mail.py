@@ -98,3 +98,16 @@ def send_transcript_once(session: ChatSession, library_name: str, messages: list
         session.update(actions=[ChatSession.transcript_sent_at.remove()])
         raise
     return True
+
+
+def send_answer(to: str, library_name: str, question: str, answer: str, by_name: str | None) -> None:
+    """A librarian's answer from the question list, with the question it answers."""
+    who = by_name or "A librarian"
+    subject = f"An answer to your question from {library_name}"
+    text = f"You asked:\n{question}\n\n{who} answered:\n{answer}\n"
+    page = (
+        f"<html><body><h1>{html.escape(subject)}</h1><p><strong>You asked:</strong></p>"
+        f"<blockquote>{html.escape(question)}</blockquote><p><strong>{html.escape(who)} answered:</strong></p>"
+        f"<p>{html.escape(answer)}</p></body></html>"
+    )
+    send(to, subject, text, page)

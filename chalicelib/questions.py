@@ -1,8 +1,14 @@
-"""The question list: every chat and every question left for follow-up is a question."""
+"""The question list's items: every chat and every question left for follow-up is a question,
+with a status and labels. A chat's question reads `live` while the chat goes on (QuestionPoint
+showed such chats as "answered", which misled librarians: seed 003)."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
 
 from . import clock, patron_token, presence, wire
 from .caller import Caller
@@ -10,35 +16,131 @@ from .data import access
 from .data.models import ChatSession, Question
 from .errors import Forbidden, RateLimited
 
+IN_PROGRESS = "in_progress"
+# A chat ended by its librarian's exit stays labelled in_progress for this long; the
+# clear_in_progress job runs every 15 minutes, so the label is gone within two hours.
+IN_PROGRESS_FOR = timedelta(hours=1, minutes=45)
+
+
+def status_actions(question: Question, status: str) -> list[Any]:
+    """Every status change also moves the question in `status-index`."""
+    return [Question.status.set(status), Question.library_status.set(f"{question.library}#{status}")]
+
+
+def new_question(
+    *,
+    library: str,
+    source: str,
+    status: str,
+    question: str,
+    name: str | None,
+    email: str | None,
+    session_id: str | None,
+    question_id: str | None = None,
+    created_at: str | None = None,
+    activity: list[dict[str, str]] | None = None,
+) -> Question:
+    now = created_at or clock.iso(clock.now())
+    return Question(
+        question_id=question_id or uuid.uuid4().hex,
+        library=library,
+        source=source,
+        status=status,
+        library_status=f"{library}#{status}",
+        labels=[],
+        question=question,
+        patron_name=name,
+        patron_email=email,
+        session_id=session_id,
+        created_at=now,
+        updated_at=now,
+        activity=activity or [],
+    )
+
 
 def for_chat(session: ChatSession) -> Question:
     """The question a new chat files; it shows as live until the chat ends."""
-    return Question(
-        question_id=session.question_id,
+    return new_question(
         library=session.library,
         source="chat",
         status="live",
-        labels=[],
         question=session.question,
-        patron_name=session.patron_name,
-        patron_email=session.patron_email,
+        name=session.patron_name,
+        email=session.patron_email,
         session_id=session.session_id,
+        question_id=session.question_id,
         created_at=session.created_at,
-        updated_at=session.created_at,
     )
+
+
+def status_after_chat(session: ChatSession, question: Question) -> str:
+    """A resolution code decides; failing that, a close from the question list; failing that,
+    'answered' if a librarian took the chat and 'open' (for follow-up) if nobody did."""
+    if session.ended_by == "exit":
+        return "answered"
+    if question.resolution_status:
+        return question.resolution_status
+    if question.closed_by:
+        return "closed"
+    return "answered" if session.accepted_at else "open"
 
 
 def chat_ended(session: ChatSession) -> None:
-    """An answered chat reads 'answered' until a resolution code says otherwise; an unanswered
-    one stays open for follow-up."""
-    status = "answered" if session.accepted_at else "open"
-    Question(question_id=session.question_id).update(
-        actions=[
-            Question.status.set(status),
-            Question.updated_at.set(session.ended_at or clock.iso(clock.now())),
-        ],
-        condition=Question.question_id.exists(),
-    )
+    question = access.question(session.question_id)
+    ended_at = session.ended_at or clock.iso(clock.now())
+    actions = [
+        *status_actions(question, status_after_chat(session, question)),
+        Question.updated_at.set(ended_at),
+    ]
+    if session.ended_by == "exit":  # seed 000: answered, and labelled in_progress for a while
+        until = clock.iso(clock.parse(ended_at) + IN_PROGRESS_FOR)
+        labels = [*(label for label in question.labels if label != IN_PROGRESS), IN_PROGRESS]
+        actions += [
+            Question.labels.set(labels),
+            Question.in_progress.set(IN_PROGRESS),
+            Question.in_progress_until.set(until),
+        ]
+    question.update(actions=actions)
+
+
+def clear_in_progress(question_id: str, until: str) -> bool:
+    question = access.question(question_id)
+    try:
+        question.update(
+            actions=[
+                Question.labels.set([label for label in question.labels if label != IN_PROGRESS]),
+                Question.in_progress.remove(),
+                Question.in_progress_until.remove(),
+            ],
+            condition=Question.in_progress_until == until,
+        )
+    except UpdateError:
+        return False
+    return True
+
+
+def set_codes(
+    session: ChatSession, resolution: str, status: str, descriptive: list[str], in_analytics: bool
+) -> Question:
+    """Record the wrap-up codes. On an ended chat the resolution sets the status now; on a
+    live one it will when the chat ends."""
+    for _ in range(3):
+        question = access.question(session.question_id)
+        actions = [
+            Question.resolution.set(resolution),
+            Question.resolution_status.set(status),
+            Question.descriptive.set(descriptive),
+            Question.in_analytics.set(in_analytics),
+            Question.updated_at.set(clock.iso(clock.now())),
+        ]
+        if question.status != "live":
+            actions += status_actions(question, status)
+        try:
+            question.update(actions=actions, condition=Question.status == question.status)
+            return question
+        except UpdateError:
+            continue  # the chat ended meanwhile: decide with the new status
+    raise RuntimeError(f"could not code {session.session_id}: too much contention")
 
 
 def submit_question(caller: Caller, request: wire.SubmitQuestion) -> None:
@@ -53,19 +155,14 @@ def submit_question(caller: Caller, request: wire.SubmitQuestion) -> None:
             raise Forbidden("That patron token is not for this chat.")
     if not presence.count_request(patron):
         raise RateLimited("Too many requests from this window; wait a minute and try again.")
-    now = clock.iso(clock.now())
-    question = Question(
-        question_id=uuid.uuid4().hex,
+    question = new_question(
         library=library.library_id,
         source="ticket" if linked else "form",
         status="open",
-        labels=[],
         question=request.question,
-        patron_name=request.name or None,
-        patron_email=request.email,
+        name=request.name or None,
+        email=request.email,
         session_id=linked.session_id if linked else None,
-        created_at=now,
-        updated_at=now,
     )
     question.save()
     caller.reply(wire.QuestionSubmitted(question_id=question.question_id))

@@ -61,13 +61,13 @@ def _rejoin_open_chats(librarian: Connection) -> list[ChatSession]:
     return sessions
 
 
-def announce(op: str, session: ChatSession) -> None:
-    """Tell everyone watching the session's queue that a request arrived, was taken or left."""
-    watchers = [m.connection_id for m in access.monitors_of(session.library)]
+def announce(op: str, session: ChatSession, queue: str | None = None) -> None:
+    """Tell everyone watching a queue (by default the one the request waits in, else its
+    library's) that a request arrived, was taken or left."""
+    queue = queue or session.waiting_queue or session.library
+    watchers = [m.connection_id for m in access.monitors_of(queue)]
     if watchers:
         delivery.send(
             watchers,
-            wire.QueueUpdate(
-                op=op, queue=session.library, session=views.session_view(session, for_staff=True)
-            ),  # type: ignore[arg-type]
+            wire.QueueUpdate(op=op, queue=queue, session=views.session_view(session, for_staff=True)),  # type: ignore[arg-type]
         )

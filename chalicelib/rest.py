@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.parser import parse
 from chalice.app import Request, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, StringConstraints, ValidationError
 
-from . import auth, directory
+from . import auth, codes, directory, question_list
 from .data import access
-from .errors import BadRequest, Forbidden, RefdeskError
+from .errors import BadRequest, Forbidden, RefdeskError, TooLarge
+from .observability import logger
+from .wire import MAX_TEXT
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -31,6 +33,11 @@ def route(handler: Callable[..., Any]) -> Callable[..., Response]:
             result = handler(*args, **kwargs)
         except RefdeskError as error:
             return json_response({"code": error.code, "message": error.message}, error.http_status)
+        except Exception:
+            logger.exception("request failed")
+            return json_response(
+                {"code": "internal_error", "message": "Something went wrong on our side."}, 500
+            )
         return result if isinstance(result, Response) else json_response(result)
 
     return wrapper
@@ -48,6 +55,10 @@ def body_as(request: Request, model: type[BaseModel]) -> Any:
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"]) or "body"
+        if first["type"] == "string_too_long":
+            raise TooLarge(
+                f"'{field}' is too long: at most {first['ctx']['max_length']:,} characters."
+            ) from None
         raise BadRequest(f"'{field}': {first['msg']}.") from None
 
 
@@ -92,3 +103,67 @@ def policy(request: Request, library_id: str) -> Any:
         "hours": library.hours,
         "alternatives": library.alternatives,
     }
+
+
+# --- code lists ---------------------------------------------------------------------------------
+
+
+@route
+def get_codes(request: Request, library_id: str) -> Any:
+    librarian = signed_in(request)
+    if not directory.may_serve(librarian.library, library_id):
+        raise Forbidden("That library is not yours or in your cooperative.")
+    return codes.lists_of(access.library(library_id)).model_dump()
+
+
+@route
+def put_codes(request: Request, library_id: str) -> Any:
+    librarian = signed_in(request)
+    if not (librarian.is_admin and librarian.library == library_id):
+        raise Forbidden("Only an admin of this library may change its codes.")
+    library = access.library(library_id)
+    lists = body_as(request, codes.CodeLists)
+    codes.save_lists(library, lists)
+    return lists.model_dump()
+
+
+# --- the question list ----------------------------------------------------------------------------
+
+
+class TextBody(BaseModel):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+
+
+@route
+def list_questions(request: Request) -> Any:
+    params = request.query_params or {}
+    return question_list.list_questions(
+        signed_in(request),
+        library=params.get("library"),
+        status=params.get("status"),
+        label=params.get("label"),
+        limit=params.get("limit"),
+        cursor=params.get("cursor"),
+    )
+
+
+@route
+def get_question(request: Request, question_id: str) -> Any:
+    return question_list.get_question(signed_in(request), question_id)
+
+
+@route
+def answer_question(request: Request, question_id: str) -> Any:
+    librarian = signed_in(request)
+    return question_list.answer(librarian, question_id, body_as(request, TextBody).text)
+
+
+@route
+def note_question(request: Request, question_id: str, kind: str) -> Any:
+    librarian = signed_in(request)
+    return question_list.note(librarian, question_id, body_as(request, TextBody).text, kind)
+
+
+@route
+def close_question(request: Request, question_id: str) -> Any:
+    return question_list.close(signed_in(request), question_id)

@@ -124,6 +124,42 @@ class CloseChat(Action):
     session_id: Id
 
 
+class SetCodes(Action):
+    action: Literal["set_codes"]
+    session_id: Id
+    resolution: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    descriptive: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=64)]], Field(max_length=4)
+    ] = []
+    analytics: bool = True  # count the chat in reports ("add to analytics")
+
+
+class InternalNote(Action):
+    """Saved with the transcript after (or during) the chat; never shown to the patron."""
+
+    action: Literal["internal_note"]
+    session_id: Id
+    text: Text
+
+
+class CreateTicket(Action):
+    action: Literal["create_ticket"]
+    session_id: Id
+    note: Text | None = None
+
+
+class Transfer(Action):
+    action: Literal["transfer"]
+    session_id: Id
+    library: Id | None = None
+    librarian: Annotated[str, StringConstraints(max_length=254)] | None = None
+    note: Text | None = None
+
+
+class Logout(Action):
+    action: Literal["logout"]
+
+
 class Heartbeat(Action):
     action: Literal["heartbeat"]
 
@@ -154,6 +190,11 @@ INBOUND: dict[str, type[Action]] = {
         CloseChat,
         Heartbeat,
         History,
+        SetCodes,
+        InternalNote,
+        CreateTicket,
+        Transfer,
+        Logout,
     )
 }
 
@@ -259,6 +300,11 @@ class Resumed(Event):
     session: SessionView
     messages: list[MessageView]
     follow_up: FollowUp | None = None
+
+
+class LoggedOut(Event):
+    type: Literal["logged_out"] = "logged_out"
+    ended: list[str]  # the chats the exit ended
 
 
 class HistoryEvent(Event):

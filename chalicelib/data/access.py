@@ -86,6 +86,12 @@ def chats_past_librarian_grace(now: str) -> list[str]:
     return [row.session_id for row in rows]
 
 
+def questions_in_progress_until(now: str) -> list[tuple[str, str]]:
+    """(id, deadline) of questions whose in_progress label is due to come off by `now`."""
+    rows = Question.being_finished.query("in_progress", Question.in_progress_until <= now)
+    return [(row.question_id, row.in_progress_until) for row in rows]
+
+
 def connections_opened_before(role: str, before: str) -> list[str]:
     """Ids of sockets of this role opened before `before`: the sweep's candidates."""
     return [row.connection_id for row in Connection.by_age.query(role, Connection.connected_at <= before)]

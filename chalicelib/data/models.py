@@ -213,12 +213,28 @@ class QuestionsByLibrary(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class QuestionsByStatus(GlobalSecondaryIndex):
+    Meta = _index_meta("status-index")
+    library_status = UnicodeAttribute(hash_key=True)  # "<library>#<status>"
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class QuestionsInProgress(GlobalSecondaryIndex):
+    """Questions labelled in_progress, by when the label comes off (hash key always
+    "in_progress": a sparse index for the clear_in_progress job)."""
+
+    Meta = _index_meta("in-progress-index", KeysOnlyProjection)
+    in_progress = UnicodeAttribute(hash_key=True)
+    in_progress_until = UnicodeAttribute(range_key=True)
+
+
 class Question(Model):
     Meta = _meta("questions")
     question_id = UnicodeAttribute(hash_key=True)
     library = UnicodeAttribute()
     source = UnicodeAttribute()  # chat | form | ticket
-    status = UnicodeAttribute()  # live | open | answered | closed | ...
+    status = UnicodeAttribute()  # live | open | pending | answered | referred | closed
+    library_status = UnicodeAttribute()
     labels = ListAttribute(of=UnicodeAttribute, default=list)
     question = UnicodeAttribute()
     patron_name = UnicodeAttribute(null=True)
@@ -226,7 +242,20 @@ class Question(Model):
     session_id = UnicodeAttribute(null=True)  # the transcript this question links to
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    # wrap-up, set by the chat's librarian
+    resolution = UnicodeAttribute(null=True)
+    resolution_status = UnicodeAttribute(null=True)  # the status the resolution code decides
+    descriptive = ListAttribute(of=UnicodeAttribute, null=True)
+    in_analytics = BooleanAttribute(default=True)
+    closed_by = UnicodeAttribute(null=True)  # closed from the question list while the chat was live
+    # follow-up done in the question list: [{kind, text, by, by_name, at}]
+    activity = JSONAttribute(default=list)
+    in_progress = UnicodeAttribute(null=True)
+    in_progress_until = UnicodeAttribute(null=True)
+
     by_library = QuestionsByLibrary()
+    by_status = QuestionsByStatus()
+    being_finished = QuestionsInProgress()
 
 
 _dynamo: DynamoConnection | None = None

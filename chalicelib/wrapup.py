@@ -1,0 +1,74 @@
+"""The end of a chat, librarian side (seeds 001 and 002): codes, internal notes, tickets.
+
+The chat's own librarian may do these, during or after the chat, and so may an admin of
+the patron's library; nobody else (another library's chat is not theirs to code).
+"""
+
+from __future__ import annotations
+
+from . import chat, clock, codes, questions, wire
+from .caller import Caller
+from .data import access
+from .data.models import ChatSession, Connection
+from .errors import BadRequest, Forbidden
+from .transcript import Author
+
+
+def _wrapping_up(caller: Caller, session_id: str) -> tuple[Connection, ChatSession]:
+    librarian = caller.librarian()
+    session = access.session(session_id)
+    is_admin_here = librarian.is_admin and librarian.library == session.library
+    in_chat = caller.connection_id in session.staff_connection_ids()
+    if not (session.librarian == librarian.librarian or is_admin_here or in_chat):
+        raise Forbidden("Only the chat's librarian, or an admin of its library, may wrap it up.")
+    return librarian, session
+
+
+def set_codes(caller: Caller, request: wire.SetCodes) -> None:
+    _, session = _wrapping_up(caller, request.session_id)
+    library = access.library(session.library)
+    lists = codes.lists_of(library)
+    status = lists.resolution_status(request.resolution)
+    if status is None:
+        raise BadRequest(f"'{request.resolution}' is not one of {library.name}'s resolution codes.")
+    unknown = lists.unknown_descriptive(request.descriptive)
+    if unknown:
+        raise BadRequest(f"Not among {library.name}'s descriptive codes: {', '.join(unknown)}.")
+    descriptive = list(dict.fromkeys(request.descriptive))
+    questions.set_codes(session, request.resolution, status, descriptive, request.analytics)
+
+
+def internal_note(caller: Caller, request: wire.InternalNote) -> None:
+    """A note kept with the transcript, also after the chat has ended; librarians only."""
+    librarian, session = _wrapping_up(caller, request.session_id)
+    author = Author("librarian", librarian.name, librarian.librarian or "")
+    appended = chat.post(session, author, request.text, "note", ref=caller.ref, require_live=False)
+    caller.reply(wire.Ack(seq=appended.seq))
+
+
+def create_ticket(caller: Caller, request: wire.CreateTicket) -> None:
+    """A follow-up question in the patron's library's list, linked to this chat's transcript."""
+    librarian, session = _wrapping_up(caller, request.session_id)
+    activity = []
+    if request.note:
+        activity.append(
+            {
+                "kind": "note",
+                "text": request.note,
+                "by": librarian.librarian,
+                "by_name": librarian.name,
+                "at": clock.iso(clock.now()),
+            }
+        )
+    ticket = questions.new_question(
+        library=session.library,
+        source="ticket",
+        status="open",
+        question=session.question,
+        name=session.patron_name,
+        email=session.patron_email,
+        session_id=session.session_id,
+        activity=activity,
+    )
+    ticket.save()
+    caller.reply(wire.QuestionSubmitted(question_id=ticket.question_id))
