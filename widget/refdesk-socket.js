@@ -128,7 +128,7 @@ export class RefdeskSocket {
     } catch (error) {
       console.warn("refdesk: re-synchronising after connect failed", error);
     }
-    if (this.ws !== ws) return;
+    if (this.ws !== ws || ws.readyState !== WebSocket.OPEN) return; // replaced, or dropped meanwhile
     this._setStatus("open");
     for (const frame of this.unacked.values()) this._send(frame);
     for (const resolve of this.openWaiters.splice(0)) resolve(this);

@@ -11,9 +11,32 @@ from tests.browser.support import axe_violations, screenshot
 
 PASSWORD = "demo-password"
 
+# Headless Chromium answers "denied" to notifications and plays no sound, so the page gets a
+# Notification that records what it shows (its first permission prompt is dismissed, the
+# second granted) and an AudioContext that counts the tones it starts.
+ALERT_SPIES = """
+window.__asks = 0; window.__notes = []; window.__tones = 0;
+class FakeNotification {
+  constructor(title, options) { window.__notes.push({title, body: options && options.body}); }
+  close() {}
+}
+FakeNotification.permission = "default";
+FakeNotification.requestPermission = () => {
+  window.__asks += 1;
+  FakeNotification.permission = window.__asks === 1 ? "default" : "granted";
+  return Promise.resolve(FakeNotification.permission);
+};
+window.Notification = FakeNotification;
+if (window.AudioContext) {
+  const create = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function () { window.__tones += 1; return create.call(this); };
+}
+"""
+
 
 def open_monitor(new_page, scenario):
     page = new_page()
+    page.add_init_script(ALERT_SPIES)
     page.goto(f"{scenario.stack.base}/monitor/")
     return page
 
@@ -54,6 +77,12 @@ def test_sign_in_accept_and_serve_a_chat(scenario, new_page):
     mute = page.get_by_role("button", name="Mute alerts")
     expect(mute).to_have_attribute("aria-pressed", "false")
 
+    # Asked once at sign-in (dismissed), so the button offers it again; granted there.
+    assert page.evaluate("window.__asks") == 1
+    page.get_by_role("button", name="Enable desktop alerts").click()
+    expect(page.get_by_role("button", name="Enable desktop alerts")).to_be_hidden()
+    assert page.evaluate("window.__asks") == 2
+
     # A request arrives live: listed, counted in the tab and the title, badge on the favicon.
     patron, requested = scenario.chat("Do you have large-print books?", name="Pat", email="pat@example.org")
     session_id = requested["session_id"]
@@ -66,6 +95,10 @@ def test_sign_in_accept_and_serve_a_chat(scenario, new_page):
     expect(page.locator("link[rel=icon]")).to_have_attribute("href", re.compile(r"^data:image/png"))
     button = item.get_by_role("button", name="Accept")
     expect(button).to_have_accessible_description("Do you have large-print books?")
+    assert page.evaluate("window.__notes") == [
+        {"title": "New chat request", "body": "Pat: Do you have large-print books?"}
+    ]
+    assert page.evaluate("window.__tones") >= 1
 
     pane = accept(page, "Pat")
     expect(page.get_by_role("tab", name="My Active (1)")).to_have_attribute("aria-selected", "true")
@@ -85,14 +118,14 @@ def test_sign_in_accept_and_serve_a_chat(scenario, new_page):
     assert patron.wait_type("typing", typing=True)["from"]["role"] == "librarian"
     message.press("Enter")
     assert patron.wait_type("message", text="Hello from the desk")["from"]["name"] == "Librarian"
-    expect(log.locator(".msg").filter(has_text="Hello from the desk")).to_have_count(1)
+    expect(log.locator(".msg[data-seq]").filter(has_text="Hello from the desk")).to_have_count(1)
     expect(message).to_have_value("")
 
     # The patron types, then answers: the indicator shows, then clears.
     patron.call("typing", session_id=session_id, typing=True)
     expect(pane.get_by_text("Patron is typing…")).to_be_visible()
     patron.call("send_message", session_id=session_id, text="Mostly <b>mysteries</b>")
-    expect(log.locator(".msg").filter(has_text="Mostly <b>mysteries</b>")).to_contain_text("Pat")
+    expect(log.locator(".msg[data-seq]").filter(has_text="Mostly <b>mysteries</b>")).to_contain_text("Pat")
     expect(pane.get_by_text("Patron is typing…")).to_have_count(0)
     assert log.locator("b").count() == 0  # text, never HTML
 
@@ -108,7 +141,7 @@ def test_sign_in_accept_and_serve_a_chat(scenario, new_page):
     # A note: labelled, shown to staff only.
     pane.get_by_label("Librarian note").fill("Check the LP shelf list.")
     pane.get_by_role("button", name="Add note").click()
-    note = log.locator(".msg").filter(has_text="Check the LP shelf list.")
+    note = log.locator(".msg[data-seq]").filter(has_text="Check the LP shelf list.")
     expect(note).to_contain_text("Librarian note")
     expect(note).to_have_class(re.compile(r"\bmsg-note\b"))
 
@@ -119,7 +152,6 @@ def test_sign_in_accept_and_serve_a_chat(scenario, new_page):
     assert axe_violations(page) == []
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "monitor-chat")
-    expect(page.get_by_role("button", name="Enable desktop alerts")).to_be_visible()  # permission "default"
 
     # The policy page opens in a new tab with the sign-in carried over.
     policy_link = pane.get_by_role("link", name=re.compile("^Policy page: Home Library"))
@@ -156,7 +188,7 @@ def test_patron_endings_drops_reload_and_log_out(scenario, new_page):
     page = open_monitor(new_page, scenario)
     sign_in(page, scenario.librarian)
     alice, alice_chat = scenario.chat("Where are the maps?", name="Alice")
-    bob, bob_chat = scenario.chat("Can I renew by phone?", name="Bob")
+    bob, _ = scenario.chat("Can I renew by phone?", name="Bob")
     expect(page.get_by_role("tab", name="New (2)")).to_be_visible()
     expect(page).to_have_title("(2) Refdesk chat monitor")
 
@@ -185,7 +217,7 @@ def test_patron_endings_drops_reload_and_log_out(scenario, new_page):
     expect(bob_pane).to_be_visible()
     bob_log = bob_pane.get_by_role("log", name="Transcript")
     expect(bob_log).to_contain_text("Can I renew by phone?")
-    expect(bob_log.locator(".msg").filter(has_text="Are you still there?")).to_have_count(1)
+    expect(bob_log.locator(".msg[data-seq]").filter(has_text="Are you still there?")).to_have_count(1)
     expect(bob_pane.locator(".pane-status")).to_contain_text("Reconnecting")
     chat_entry(page, "Alice").click()
     alice_pane = page.get_by_role("region", name="Chat with Alice")
@@ -205,6 +237,11 @@ def test_patron_endings_drops_reload_and_log_out(scenario, new_page):
     mute = page.get_by_role("button", name="Mute alerts")
     mute.click()
     expect(mute).to_have_attribute("aria-pressed", "true")
+    tones = page.evaluate("window.__tones")
+    scenario.chat("Do you lend telescopes?", name="Dee")
+    expect(page.get_by_role("tab", name="New (1)")).to_be_visible()
+    expect(page).to_have_title("(1) Refdesk chat monitor")
+    assert page.evaluate("window.__tones") == tones
 
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
@@ -214,6 +251,7 @@ def test_patron_endings_drops_reload_and_log_out(scenario, new_page):
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     sign_in(page, scenario.librarian)
     expect(page.get_by_role("button", name="Mute alerts")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("window.__asks") == 0  # asked once already, on the first sign-in
     assert page.console_errors == []
 
 
@@ -222,7 +260,7 @@ def test_admin_sees_all_tab_and_taken_requests_leave(scenario, new_page):
     sign_in(page, scenario.admin)
     expect(page.get_by_role("tab", name="All (0)")).to_be_visible()
 
-    patron, requested = scenario.chat("Is the archive open?", name="Sam")
+    _, requested = scenario.chat("Is the archive open?", name="Sam")
     expect(page.get_by_role("tab", name="All (1)")).to_be_visible()
     expect(request_item(page, "Sam")).to_be_visible()
 
@@ -245,12 +283,16 @@ def test_a_chat_someone_else_took_first(scenario, new_page):
 
     def hold_back_taken(ws):
         server = ws.connect_to_server()
-        server.on_message(lambda message: None if '"op": "taken"' in message or '"op":"taken"' in message else ws.send(message))
+        server.on_message(
+            lambda message: (
+                None if '"op": "taken"' in message or '"op":"taken"' in message else ws.send(message)
+            )
+        )
 
     page.route_web_socket(re.compile(r"/ws\?"), hold_back_taken)
     page.goto(f"{scenario.stack.base}/monitor/")
     sign_in(page, scenario.librarian)
-    patron, requested = scenario.chat("Any local history talks?", name="Kim")
+    _, requested = scenario.chat("Any local history talks?", name="Kim")
     expect(request_item(page, "Kim")).to_be_visible()
     rival = scenario.monitoring(scenario.partner_librarian)
     assert rival.call("accept", session_id=requested["session_id"])["type"] == "accepted"
@@ -260,6 +302,50 @@ def test_a_chat_someone_else_took_first(scenario, new_page):
     expect(request_item(page, "Kim")).to_have_count(0)
     expect(page.get_by_role("tab", name="New (0)")).to_be_visible()
     expect(page.get_by_role("tab", name="My Active (0)")).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_the_monitor_reconnects_and_catches_up_with_history(scenario, new_page):
+    """The librarian's socket drops; while it is down the patron writes; the new socket's
+    `monitor` + `history` bring that message in, once."""
+    page = new_page()
+    routes = []
+    offline = {"on": False}
+
+    def route(ws):
+        routes.append((ws, None if offline["on"] else ws.connect_to_server()))
+
+    page.route_web_socket(re.compile(r"/ws\?"), route)
+    page.goto(f"{scenario.stack.base}/monitor/")
+    sign_in(page, scenario.librarian)
+    patron, requested = scenario.chat("Do you keep old yearbooks?", name="Lee")
+    pane = accept(page, "Lee")
+    log = pane.get_by_role("log", name="Transcript")
+    expect(log).to_contain_text("Do you keep old yearbooks?")
+
+    offline["on"] = True
+    seen = len(routes)
+    client_side, server_side = routes[-1]
+    server_side.close()
+    client_side.close()
+    expect(page.get_by_role("status").filter(has_text="Reconnecting…")).to_be_visible()
+    patron.wait(
+        lambda f: f.get("type") == "session_update" and (f.get("librarian") or {}).get("reconnecting")
+    )
+    patron.call("send_message", session_id=requested["session_id"], text="Hello? Anyone there?")
+
+    for _ in range(50):  # the page's next attempt (0.5 s later) reaches a socket that never answers
+        if len(routes) > seen:
+            break
+        page.wait_for_timeout(100)
+    assert len(routes) > seen
+    offline["on"] = False
+    routes[-1][0].close()
+    expect(page.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+    expect(log.locator(".msg[data-seq]").filter(has_text="Hello? Anyone there?")).to_have_count(1)
+    expect(pane.locator(".pane-status")).to_contain_text("Active")
+    seqs = [int(s) for s in log.locator(".msg[data-seq]").evaluate_all("ns => ns.map(n => n.dataset.seq)")]
+    assert seqs == [1, 2, 3]
     assert page.console_errors == []
 
 

@@ -303,7 +303,9 @@ def test_axe_finds_nothing_on_the_demo_page_with_the_widget_open_or_the_chat_pag
         bob.close()
 
 
-def test_the_socket_is_replaced_before_api_gateways_two_hour_limit_without_anyone_noticing(scenario, new_page):
+def test_the_socket_is_replaced_before_api_gateways_two_hour_limit_without_anyone_noticing(
+    scenario, new_page
+):
     librarian = scenario.monitoring(scenario.librarian)
     page = new_page()
     page.goto(f"{scenario.stack.base}/chat/{scenario.home}?recycle_ms=1000")  # 2 hours, shortened

@@ -59,6 +59,7 @@ const state = {
   tab: "new",
   selected: null,
   restored: false,
+  wantedChat: null, // the chat selected before a reload
   tokenCheck: null,
 };
 
@@ -273,7 +274,9 @@ function alertNewRequest(session) {
 }
 
 function updateAlertButton() {
-  ui.enableAlerts.hidden = !("Notification" in window) || Notification.permission !== "default";
+  const hide = !("Notification" in window) || Notification.permission !== "default";
+  if (hide && document.activeElement === ui.enableAlerts) ui.mute.focus();
+  ui.enableAlerts.hidden = hide;
 }
 
 function askNotificationPermission() {
@@ -877,10 +880,15 @@ function makeChat(session) {
   const head = el(
     "div",
     { className: "pane-head" },
-    el("div", { className: "pane-heading" }, d.title, statusLine),
+    el(
+      "div",
+      { className: "pane-heading" },
+      d.title,
+      statusLine,
+      el("div", { className: "pane-actions" }, d.endButton, d.closeButton),
+    ),
     d.meta,
     el("p", { className: "pane-links" }, d.policy, d.pageLink),
-    el("div", { className: "pane-actions" }, d.endButton, d.closeButton),
   );
 
   d.log = el("div", {
@@ -1000,7 +1008,7 @@ function updateChatSession(chat, session) {
   d.pane.classList.toggle("is-ended", ended);
   if (ended) {
     stopTyping(chat);
-    if (d.pane.contains(document.activeElement) && !d.pane.hidden && document.activeElement.closest(".composer-area")) {
+    if (!d.pane.hidden && document.activeElement?.closest?.(".composer-area") && d.pane.contains(document.activeElement)) {
       d.closeButton.focus();
     }
   }
@@ -1252,10 +1260,7 @@ ui.mute.addEventListener("click", () => {
   renderMute();
   if (!muted()) unlockAudio();
 });
-ui.enableAlerts.addEventListener("click", () => {
-  askNotificationPermission();
-  if (!("Notification" in window) || Notification.permission !== "default") ui.logout.focus();
-});
+ui.enableAlerts.addEventListener("click", () => askNotificationPermission());
 for (const type of ["pointerdown", "keydown"]) {
   document.addEventListener(type, () => (!audio || audio.state === "suspended") && unlockAudio(), {
     capture: true,
