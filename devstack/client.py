@@ -134,6 +134,16 @@ class Stack:
     def outbox(self) -> list[Frame]:
         return http("GET", f"{self.base}/dev/outbox")[1]
 
+    def mails_to(self, address: str, at_least: int = 1, timeout: float = 10) -> list[Frame]:
+        """The e-mails sent to `address`, once there are `at_least` of them (mail goes out
+        just after the chat's last events, so a test that saw the end may have to wait)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            mails = [m for m in self.outbox() if m["to"] == address]
+            if len(mails) >= at_least or time.monotonic() > deadline:
+                return mails
+            time.sleep(0.05)
+
     def run_job(self, job: str, now: str) -> Frame:
         return http("POST", f"{self.base}/dev/jobs/{job}?now={now}")[1]
 
