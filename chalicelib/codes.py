@@ -4,9 +4,10 @@ below ship with the project; a library that has not customised its lists uses th
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .data.models import Library
 
@@ -17,18 +18,22 @@ Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class ResolutionCode(BaseModel):
+class _Model(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built on first use: a cold start skips it
+
+
+class ResolutionCode(_Model):
     code: Code
     label: Label
     status: Literal["open", "pending", "answered", "referred", "closed"]
 
 
-class DescriptiveCode(BaseModel):
+class DescriptiveCode(_Model):
     code: Code
     label: Label
 
 
-class CodeLists(BaseModel):
+class CodeLists(_Model):
     resolution: Annotated[list[ResolutionCode], Field(min_length=1, max_length=100)]
     descriptive: Annotated[list[DescriptiveCode], Field(max_length=300)]
 
@@ -120,14 +125,17 @@ DEFAULT_DESCRIPTIVE = [
     ("non_library", "Not a library question"),
 ]
 
-DEFAULTS = CodeLists(
-    resolution=[ResolutionCode(code=c, label=label, status=s) for c, label, s in DEFAULT_RESOLUTION],  # type: ignore[arg-type]
-    descriptive=[DescriptiveCode(code=c, label=label) for c, label in DEFAULT_DESCRIPTIVE],
-)
+
+@cache
+def defaults() -> CodeLists:
+    return CodeLists(
+        resolution=[ResolutionCode(code=c, label=label, status=s) for c, label, s in DEFAULT_RESOLUTION],  # type: ignore[arg-type]
+        descriptive=[DescriptiveCode(code=c, label=label) for c, label in DEFAULT_DESCRIPTIVE],
+    )
 
 
 def lists_of(library: Library) -> CodeLists:
-    return CodeLists.model_validate(library.codes) if library.codes else DEFAULTS
+    return CodeLists.model_validate(library.codes) if library.codes else defaults()
 
 
 def save_lists(library: Library, lists: CodeLists) -> None:

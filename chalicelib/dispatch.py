@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import parse
 from pydantic import ValidationError
 
 from . import chat, handoff, logout, questions, queue, reconnect, wire, wrapup
@@ -78,7 +77,7 @@ def handle(connection_id: str, body: str | None) -> None:
         if handler is None:
             raise UnknownAction(f"There is no action '{action[:64]}'.")
         try:
-            request = parse(event=frame, model=wire.INBOUND[action])
+            request = wire.INBOUND[action].model_validate(frame)
         except ValidationError as error:
             raise _validation_error(error) from None
         logger.append_keys(action=action)

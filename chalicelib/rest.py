@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any
 
-from aws_lambda_powertools.utilities.parser import parse
 from chalice.app import Request, Response
 from pydantic import BaseModel, StringConstraints, ValidationError
 
@@ -51,7 +50,7 @@ def body_as(request: Request, model: type[BaseModel]) -> Any:
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     try:
-        return parse(event=data, model=model)
+        return model.model_validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"]) or "body"

@@ -23,7 +23,14 @@ Email = Annotated[
 ]
 
 
-class Action(BaseModel):
+class Model(BaseModel):
+    """A model whose validator is built on first use, not at import: a Lambda handling
+    one action pays for that action's models only (cold start, docs/performance.md)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Action(Model):
     """Every client frame: an action name and an optional client reference to echo."""
 
     model_config = ConfigDict(extra="ignore")
@@ -202,7 +209,7 @@ INBOUND: dict[str, type[Action]] = {
 # --- outbound ------------------------------------------------------------------------------
 
 
-class Event(BaseModel):
+class Event(Model):
     model_config = ConfigDict(populate_by_name=True)
     type: str
     ref: str | None = None
@@ -211,12 +218,12 @@ class Event(BaseModel):
         return self.model_dump_json(by_alias=True, exclude_none=True)
 
 
-class Sender(BaseModel):
+class Sender(Model):
     role: Literal["patron", "librarian", "system"]
     name: str | None = None
 
 
-class MessageView(BaseModel):
+class MessageView(Model):
     model_config = ConfigDict(populate_by_name=True)
     session_id: str
     seq: int
@@ -226,13 +233,13 @@ class MessageView(BaseModel):
     sent_at: str
 
 
-class Person(BaseModel):
+class Person(Model):
     name: str | None = None
     email: str | None = None
     reconnecting: bool | None = None  # set on a librarian whose connection dropped
 
 
-class SessionView(BaseModel):
+class SessionView(Model):
     session_id: str
     library: str
     status: Literal["waiting", "active", "reconnecting", "ended"]
@@ -259,7 +266,7 @@ class Error(Event):
     message: str
 
 
-class Alternative(BaseModel):
+class Alternative(Model):
     label: str
     url: str
 
@@ -282,7 +289,7 @@ class QuestionSubmitted(Event):
     question_id: str
 
 
-class FollowUp(BaseModel):
+class FollowUp(Model):
     """Offered to a patron who comes back to a chat that has ended: a `submit_question`
     frame, pre-filled and linked to the transcript, for the page to show as a form."""
 
