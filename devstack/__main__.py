@@ -6,14 +6,15 @@ import argparse
 import asyncio
 import os
 import sys
+from pathlib import Path
 
 
-def _configure_environment(port: int) -> None:
-    """Settings the deployed stage gets from .chalice/config.json, pointed at this machine."""
+def _configure_environment(port: int, *, real_aws: bool) -> None:
+    """Settings the deployed stage gets from .chalice/config.json, pointed at this machine.
+    With AWS_ENDPOINT_URL set, the credentials are the developer's own (or the endpoint's)."""
     defaults = {
         "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
+        **({} if real_aws else {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}),
         "REFDESK_STAGE": "local",
         "REFDESK_TABLE_PREFIX": "refdesk-local",
         "REFDESK_SENDER": "ask@refdesk.example",
@@ -33,16 +34,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--no-demo", action="store_true", help="start with empty tables")
+    parser.add_argument(
+        "--tables-from-template",
+        type=Path,
+        metavar="YAML",
+        help="create missing tables through CloudFormation from this template (infra/refdesk.yaml)",
+    )
     args = parser.parse_args(argv)
 
-    _configure_environment(args.port)
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    _configure_environment(args.port, real_aws=bool(endpoint))
     from . import aws  # before any AWS client exists: installs the moto and counting hooks
 
-    aws.start_moto()
+    if endpoint:
+        print(f"Using the AWS services at {endpoint} (AWS_ENDPOINT_URL), not in-process moto", flush=True)
+    else:
+        aws.start_moto()
     from chalicelib.config import settings
 
     conf = settings()
-    aws.create_resources(conf.sender, conf.token_secret_param)
+    aws.create_resources(conf.sender, conf.token_secret_param, tables_from=args.tables_from_template)
     if not args.no_demo:
         from . import demo
 

@@ -6,9 +6,11 @@ added to botocore's built-in handlers, so every client made afterwards carries t
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from botocore.handlers import BUILTIN_HANDLERS
@@ -81,24 +83,56 @@ def start_moto() -> Any:
     return mock
 
 
-def create_resources(sender: str, token_secret_param: str | None) -> None:
-    """Tables from the PynamoDB models, the SES sender identity, the token-signing secret."""
+def create_resources(sender: str, token_secret_param: str | None, tables_from: Path | None = None) -> None:
+    """What the service needs, made only where missing (so an AWS_ENDPOINT_URL pointing at a
+    real account keeps its data and its secret): the tables (from the PynamoDB models, or
+    from the CloudFormation template's table resources), the SES sender, the token secret."""
     import boto3
 
     from chalicelib.data.models import ALL_MODELS
 
-    for model in ALL_MODELS:
-        if not model.exists():
+    missing = [model for model in ALL_MODELS if not model.exists()]
+    if missing and tables_from is not None:
+        create_tables_from_template(tables_from)
+    else:
+        for model in missing:
             model.create_table(wait=True)
-        _enable_ttl(model)
-    boto3.client("ses").verify_email_identity(EmailAddress=sender)
+            _enable_ttl(model)
+    ses = boto3.client("ses")
+    known = ses.get_identity_verification_attributes(Identities=[sender])["VerificationAttributes"]
+    if sender not in known:
+        ses.verify_email_identity(EmailAddress=sender)
     if token_secret_param:
-        boto3.client("ssm").put_parameter(
-            Name=token_secret_param,
-            Value=secrets.token_urlsafe(32),
-            Type="SecureString",
-            Overwrite=True,
-        )
+        ssm = boto3.client("ssm")
+        try:
+            ssm.get_parameter(Name=token_secret_param)
+        except ssm.exceptions.ParameterNotFound:
+            ssm.put_parameter(Name=token_secret_param, Value=secrets.token_urlsafe(32), Type="SecureString")
+
+
+def create_tables_from_template(template_path: Path) -> None:
+    """Create the tables exactly as infra/ declares them, through CloudFormation: a stack of
+    the template's DynamoDB resources, with this stack's table prefix."""
+    import boto3
+    import yaml
+
+    from chalicelib.config import settings
+
+    template = yaml.safe_load(template_path.read_text())
+    tables = {name: r for name, r in template["Resources"].items() if r["Type"] == "AWS::DynamoDB::Table"}
+    stack = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": {"TablePrefix": {"Type": "String"}},
+        "Resources": tables,
+    }
+    cloudformation = boto3.client("cloudformation")
+    name = f"{settings().table_prefix}-tables"
+    cloudformation.create_stack(
+        StackName=name,
+        TemplateBody=json.dumps(stack),
+        Parameters=[{"ParameterKey": "TablePrefix", "ParameterValue": settings().table_prefix}],
+    )
+    cloudformation.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig={"Delay": 1})
 
 
 def _enable_ttl(model: Any) -> None:

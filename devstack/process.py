@@ -24,11 +24,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_stack(log_path: Path, env: dict[str, str] | None = None, demo: bool = True) -> Iterator[Stack]:
+def running_stack(
+    log_path: Path, env: dict[str, str] | None = None, demo: bool = True, args: list[str] | None = None
+) -> Iterator[Stack]:
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
-        command = [sys.executable, "-m", "devstack", "--port", str(port)]
+        command = [sys.executable, "-m", "devstack", "--port", str(port), *(args or [])]
         process = subprocess.Popen(
             command if demo else [*command, "--no-demo"],
             cwd=ROOT,
