@@ -30,5 +30,8 @@ lint: $(READY)
 bench: $(READY)  ## N concurrent chats through the local gateway; prints figures
 	$(PY) -m bench $(ARGS)
 
+package: $(READY)  ## the deployable template: build/$(STAGE)/sam.yaml (STAGE=dev|prod)
+	$(PY) infra/package.py --stage $(or $(STAGE),dev)
+
 clean:
-	rm -rf $(VENV) node_modules test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules build test-artifacts .pytest_cache .ruff_cache

@@ -3,11 +3,13 @@
 from chalice import Chalice, Rate
 
 from chalicelib import dispatch, jobs, presence, rest
-from chalicelib.observability import logger, websocket_middleware
+from chalicelib.observability import http_middleware, logger, scheduled_middleware, websocket_middleware
 
 app = Chalice(app_name="refdesk")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(websocket_middleware, "websocket")
+app.register_middleware(http_middleware, "http")
+app.register_middleware(scheduled_middleware, "scheduled")
 
 
 # --- WebSocket API (API Gateway routes $connect, $default, $disconnect) ---------------------

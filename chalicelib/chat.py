@@ -11,6 +11,7 @@ from . import (
     delivery,
     directory,
     mail,
+    observability,
     patron_token,
     presence,
     questions,
@@ -98,6 +99,7 @@ def request_chat(caller: Caller, request: wire.RequestChat) -> None:
         for message in messages:
             writes.save(message)
     patron.update(actions=[Connection.session_id.set(session.session_id)])
+    observability.count("ChatsRequested")
     caller.reply(wire.ChatRequested(session_id=session.session_id, patron_token=token))
     for message in messages:
         delivery.send([caller.connection_id], views.message_event(message))
@@ -129,6 +131,9 @@ def accept(caller: Caller, request: wire.Accept) -> None:
         if access.session(request.session_id).status == "ended":
             raise SessionEnded("That request has ended.") from None
         raise AlreadyAccepted("Another librarian has already accepted this chat.") from None
+    observability.count("ChatsAccepted")
+    waited = clock.parse(session.accepted_at) - clock.parse(session.created_at)
+    observability.seconds("WaitToAccept", waited.total_seconds())
     caller.reply(
         wire.Accepted(
             session=views.session_view(session, for_staff=True),
@@ -178,6 +183,7 @@ def post(
         session = appended.session
         readers = session.staff_connection_ids() if staff_only else session.connection_ids()
         delivery.send(readers, views.message_event(appended.message))  # type: ignore[arg-type]
+        observability.count("MessagesRelayed")
     return appended
 
 
@@ -243,6 +249,7 @@ def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> C
         )
     except UpdateError:
         raise SessionEnded("This chat has already ended.") from None
+    observability.count("ChatsEnded")
     text = ENDED[ended_by].format(librarian=by_name or "The librarian")
     appended = transcript.append(session, SYSTEM, text, kind="system", require_live=False)
     session = appended.session

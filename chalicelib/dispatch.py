@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import chat, handoff, logout, questions, queue, reconnect, wire, wrapup
+from . import chat, handoff, logout, observability, questions, queue, reconnect, wire, wrapup
 from .caller import Caller
 from .errors import BadRequest, RefdeskError, TooLarge, UnknownAction
 from .observability import logger
@@ -80,15 +80,17 @@ def handle(connection_id: str, body: str | None) -> None:
             request = wire.INBOUND[action].model_validate(frame)
         except ValidationError as error:
             raise _validation_error(error) from None
-        logger.append_keys(action=action)
+        logger.append_keys(action=action, session_id=getattr(request, "session_id", None))
         handler(caller, request)
         if not caller.replied:
             caller.reply(wire.Ack())
     except RefdeskError as error:
         logger.info("request refused", extra={"code": error.code})
+        observability.error(error.code)
         caller.reply(wire.Error(code=error.code, message=error.message))
     except Exception:
         logger.exception("request failed")
+        observability.error("internal_error")
         caller.reply(
             wire.Error(code="internal_error", message="Something went wrong on our side; try again.")
         )

@@ -70,6 +70,7 @@ JOBS: dict[str, Callable[[datetime], int]] = {
 
 
 def run(name: str, now: datetime | None = None) -> int:
+    logger.append_keys(job=name)
     changed = JOBS[name](now or clock.now())
     logger.info("job ran", extra={"job": name, "changed": changed})
     return changed

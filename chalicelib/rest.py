@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from chalice.app import Request, Response
 from pydantic import BaseModel, StringConstraints, ValidationError
 
-from . import auth, codes, directory, question_list
+from . import auth, codes, directory, observability, question_list
 from .data import access
 from .errors import BadRequest, Forbidden, RefdeskError, TooLarge
 from .observability import logger
@@ -31,9 +31,11 @@ def route(handler: Callable[..., Any]) -> Callable[..., Response]:
         try:
             result = handler(*args, **kwargs)
         except RefdeskError as error:
+            observability.error(error.code)
             return json_response({"code": error.code, "message": error.message}, error.http_status)
         except Exception:
             logger.exception("request failed")
+            observability.error("internal_error")
             return json_response(
                 {"code": "internal_error", "message": "Something went wrong on our side."}, 500
             )
