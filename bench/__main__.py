@@ -1,14 +1,22 @@
-"""Relay benchmark: N concurrent chats through the local gateway, M messages each.
+"""Benchmarks, figures only (nothing here asserts on time).
 
-Prints DynamoDB requests per relayed message (counted by botocore hooks in the stack),
-Scans (must be 0), management-API posts per message, and round-trip latency p50/p99 from a
-patron's send to the librarian's receipt. Figures only: nothing here asserts on time.
+Relay: N concurrent chats through the local gateway, M messages each. Prints DynamoDB
+requests per relayed message (counted by botocore hooks in the stack), Scans (must be 0),
+management-API posts per message, and round-trip latency p50/p99 from a patron's send to
+the librarian's receipt.
+
+Cold start: the import time of the deployed handler module (app.py, which every function
+loads: the WebSocket routes, the REST API and the schedules), median of fresh interpreters,
+and what it is spent on.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -18,6 +26,43 @@ from devstack.client import Client, Stack
 from devstack.process import ROOT, running_stack
 
 TARGET_REQUESTS_PER_MESSAGE = 2
+TARGET_IMPORT_MS = 250
+LIBRARIES = ("pynamodb", "botocore", "pydantic", "chalice", "aws_lambda_powertools", "urllib3")
+IMPORT_PROBE = "import time; t = time.perf_counter(); import app; print((time.perf_counter() - t) * 1000)"
+
+
+def cold_start(runs: int) -> list[str]:
+    """Import app.py in fresh interpreters, as a Lambda cold start does, and say where the time goes."""
+    times = sorted(
+        float(
+            subprocess.run(
+                [sys.executable, "-c", IMPORT_PROBE], cwd=ROOT, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(runs)
+    )
+    profile = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import app"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    spent: dict[str, float] = {}
+    for line in profile.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
+        if match:  # a package's outermost import carries its whole cost
+            package = match.group(3).split(".")[0]
+            spent[package] = max(spent.get(package, 0), int(match.group(1)) / 1000)
+    median = statistics.median(times)
+    verdict = "met" if median <= TARGET_IMPORT_MS else "MISSED"
+    top = sorted(((spent.get(name, 0), name) for name in LIBRARIES), reverse=True)
+    return [
+        f"cold start: import app (every function's handler module) median {median:.0f} ms, "
+        f"min {times[0]:.0f} ms over {runs} fresh interpreters (target <= {TARGET_IMPORT_MS} ms: {verdict})",
+        "  spent importing (cumulative; pynamodb includes botocore, botocore urllib3): "
+        + ", ".join(f"{name} {ms:.0f} ms" for ms, name in top),
+    ]
 
 
 def _chat(stack: Stack, library: str, email: str, messages: int, latencies: list[float]) -> None:
@@ -51,7 +96,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chats", type=int, default=10)
     parser.add_argument("--messages", type=int, default=30)
+    parser.add_argument("--import-runs", type=int, default=9)
     args = parser.parse_args()
+    imports = cold_start(args.import_runs)
 
     with running_stack(ROOT / "test-artifacts" / "bench-devstack.log") as stack:
         # One library per chat, so that no chat's queue updates reach another's librarian.
@@ -101,6 +148,7 @@ def main() -> None:
         f"management-API posts per message: {posts / relayed:.2f}",
         f"round trip patron->librarian->... p50 {statistics.median(ms):.1f} ms, "
         f"p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms, max {ms[-1]:.1f} ms",
+        *imports,
     ]
     print("\n".join(report))
     Path(ROOT / "test-artifacts").mkdir(exist_ok=True)

@@ -46,7 +46,10 @@ def main(argv: list[str] | None = None) -> None:
     _configure_environment(args.port, real_aws=bool(endpoint))
     from . import aws  # before any AWS client exists: installs the moto and counting hooks
 
-    if endpoint:
+    if endpoint == "aws":  # the real AWS endpoints of the configured account and region
+        del os.environ["AWS_ENDPOINT_URL"]
+        print("Using your AWS account's DynamoDB, SES and SSM, not in-process moto", flush=True)
+    elif endpoint:
         print(f"Using the AWS services at {endpoint} (AWS_ENDPOINT_URL), not in-process moto", flush=True)
     else:
         aws.start_moto()
