@@ -243,7 +243,9 @@ def test_patron_endings_drops_reload_and_log_out(scenario, new_page):
     expect(page).to_have_title("(1) Refdesk chat monitor")
     assert page.evaluate("window.__tones") == tones
 
+    # Bob's chat is still live (reconnecting), so Log out asks first (tests/browser/test_monitor_wrapup.py).
     page.get_by_role("button", name="Log out").click()
+    page.get_by_role("dialog").get_by_role("button", name="End them and log out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Signed out")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('refdesk:monitor:token')") is None

@@ -1,9 +1,18 @@
 // The librarian chat monitor: sign in, watch the queues, accept chats and serve them.
+// Its other parts are modules: wrapup.js (the end of a chat), questions.js (the Questions
+// tab), code-editor.js (admins' Codes tab), logout.js (logging out with chats in progress).
 //
 // Every string that comes from a user (names, questions, messages, URLs) reaches the page
 // through textContent or a checked href, never as HTML.
 
 import { RefdeskSocket, api, clockTime, el, endpoints, safeUrl } from "/widget/refdesk-socket.js";
+import { forgetCodeLists } from "./code-lists.js";
+import { setupCodeEditor } from "./code-editor.js";
+import { uid, vh } from "./dom.js";
+import { setupLogout } from "./logout.js";
+import { messageNode } from "./messages.js";
+import { setupQuestions } from "./questions.js";
+import { makeWrapup } from "./wrapup.js";
 
 const TOKEN_KEY = "refdesk:monitor:token";
 const VIEW_KEY = "refdesk:monitor:view";
@@ -29,6 +38,7 @@ const ui = {
   email: $("signin-email"),
   password: $("signin-password"),
   signinError: $("signin-error"),
+  signinMessage: $("signin-message"),
   monitor: $("view-monitor"),
   notice: $("notice"),
   tablist: document.querySelector("[role=tablist]"),
@@ -63,9 +73,6 @@ const state = {
   tokenCheck: null,
 };
 
-let nextId = 0;
-const uid = (prefix) => `${prefix}-${++nextId}`;
-
 // --- small helpers --------------------------------------------------------------------------
 
 function storage(kind) {
@@ -99,10 +106,6 @@ function patronName(session) {
 
 function libraryLabel(id) {
   return state.libraryNames.get(id) || id;
-}
-
-function vh(text) {
-  return el("span", { className: "visually-hidden", text });
 }
 
 let noticeTimer = null;
@@ -301,11 +304,13 @@ function setConnection(text, key = "") {
   ui.connection.dataset.state = key;
 }
 
-function showSignIn(message = "") {
+/** `message` is an error (an expired sign-in); `info` says what happened (a log-out). */
+function showSignIn(message = "", info = "") {
   ui.monitor.hidden = true;
   ui.account.hidden = true;
   ui.signin.hidden = false;
   ui.signinError.textContent = message;
+  ui.signinMessage.textContent = info;
   ui.password.value = "";
   document.title = TITLE;
   if (ui.favicon) ui.favicon.href = faviconFor(0) || "data:,";
@@ -318,7 +323,7 @@ function showMonitor() {
   renderSignedInAs();
   renderMute();
   updateAlertButton();
-  ui.tabs.find((tab) => tab.dataset.tab === "all").hidden = !state.me.is_admin;
+  for (const name of ["all", "codes"]) ui.tabs.find((tab) => tab.dataset.tab === name).hidden = !state.me.is_admin;
   activateTab(state.tab, { focus: false });
   updateBadges();
 }
@@ -360,6 +365,10 @@ function resetState() {
   ui.mineList.replaceChildren();
   ui.panes.replaceChildren();
   ui.allBody.replaceChildren();
+  questions.reset();
+  codeEditor.reset();
+  logoutFlow.reset();
+  forgetCodeLists();
   renderCounts();
 }
 
@@ -410,7 +419,7 @@ function start(token, me) {
 function restoreView() {
   try {
     const view = JSON.parse(getItem("session", VIEW_KEY) || "{}");
-    if (["new", "mine", "all"].includes(view.tab)) state.tab = view.tab;
+    if (["new", "mine", "questions", "all", "codes"].includes(view.tab)) state.tab = view.tab;
     state.wantedChat = typeof view.chat === "string" ? view.chat : null;
   } catch {
     state.wantedChat = null;
@@ -457,7 +466,7 @@ function checkToken() {
     });
 }
 
-function endSession(message) {
+function endSession(message, info = "") {
   if (state.socket) state.socket.close();
   state.socket = null;
   state.token = null;
@@ -466,19 +475,8 @@ function endSession(message) {
   setItem("session", VIEW_KEY, null);
   resetState();
   setConnection("Signed out");
-  showSignIn(message);
+  showSignIn(message, info);
   ui.email.focus();
-}
-
-async function logOut() {
-  const socket = state.socket;
-  if (socket && socket.isOpen) {
-    await Promise.race([
-      socket.request("stop_monitoring").catch(() => {}),
-      new Promise((resolve) => setTimeout(resolve, 1500)),
-    ]);
-  }
-  endSession("");
 }
 
 // --- synchronising on every (re)connect --------------------------------------------------------
@@ -775,6 +773,8 @@ function activateTab(name, { focus = false } = {}) {
   if (state.tab === "mine" && state.selected) clearUnread(state.chats.get(state.selected));
   if (focus) target.focus();
   saveView();
+  if (state.tab === "questions") questions.activate();
+  if (state.tab === "codes") codeEditor.activate();
 }
 
 ui.tablist.addEventListener("click", (event) => {
@@ -874,7 +874,7 @@ function makeChat(session) {
   );
   d.pageLink = el("span", { className: "page-link" });
   d.endButton = el("button", { className: "danger", text: "End chat", attrs: { type: "button" } });
-  d.closeButton = el("button", { className: "secondary", text: "Close", attrs: { type: "button", hidden: true } });
+  d.closeButton = el("button", { text: "Close chat", attrs: { type: "button", hidden: true } });
   d.endButton.addEventListener("click", () => endChat(chat));
   d.closeButton.addEventListener("click", () => closeChat(chat));
   const head = el(
@@ -885,7 +885,7 @@ function makeChat(session) {
       { className: "pane-heading" },
       d.title,
       statusLine,
-      el("div", { className: "pane-actions" }, d.endButton, d.closeButton),
+      el("div", { className: "pane-actions" }, d.endButton),
     ),
     d.meta,
     el("p", { className: "pane-links" }, d.policy, d.pageLink),
@@ -954,9 +954,10 @@ function makeChat(session) {
   d.composerArea = el("div", { className: "composer-area" }, composer, el("div", { className: "tools" }, pushForm, noteForm));
   d.endedNote = el("p", {
     className: "ended-note",
-    text: "This chat has ended. Close it to remove it from My Active.",
+    text: "This chat has ended. Code it in the wrap-up below, then close it to remove it from My Active.",
     attrs: { hidden: true },
   });
+  chat.wrapup = makeWrapup(chat, services, d.closeButton);
 
   d.pane = el(
     "section",
@@ -967,6 +968,7 @@ function makeChat(session) {
     d.composerArea,
     d.endedNote,
     d.error,
+    chat.wrapup.node,
   );
   ui.panes.append(d.pane);
   return chat;
@@ -1001,6 +1003,13 @@ function updateChatSession(chat, session) {
       : []),
   );
   const ended = s.status === "ended";
+  const justEnded = ended && !d.pane.classList.contains("is-ended");
+  const focusInPane = d.pane.contains(document.activeElement);
+  const focusLost = !document.activeElement || document.activeElement === document.body;
+  const focusLeaving =
+    (focusInPane && (document.activeElement === d.endButton || document.activeElement.closest(".composer-area"))) ||
+    (chat.ending && focusLost);
+  chat.wrapup.update(s);
   d.endButton.hidden = ended;
   d.closeButton.hidden = !ended;
   d.composerArea.hidden = ended;
@@ -1008,9 +1017,8 @@ function updateChatSession(chat, session) {
   d.pane.classList.toggle("is-ended", ended);
   if (ended) {
     stopTyping(chat);
-    if (!d.pane.hidden && document.activeElement?.closest?.(".composer-area") && d.pane.contains(document.activeElement)) {
-      d.closeButton.focus();
-    }
+    // The End button and the composer are gone: go on to the wrap-up.
+    if (justEnded && focusLeaving && !d.pane.hidden) chat.wrapup.focusStart();
   }
 }
 
@@ -1018,42 +1026,6 @@ function highestSeq(chat) {
   let highest = 0;
   for (const seq of chat.messages.keys()) if (seq > highest) highest = seq;
   return highest;
-}
-
-function senderName(message) {
-  if (message.from?.name) return message.from.name;
-  if (message.from?.role === "patron") return "Patron";
-  if (message.from?.role === "librarian") return "Librarian";
-  return "Refdesk";
-}
-
-function messageNode(message) {
-  const kind = message.kind || "chat";
-  const role = message.from?.role || "system";
-  const head = el("p", { className: "msg-head" });
-  if (kind === "note") head.append(el("span", { className: "note-label", text: "Librarian note" }), " ");
-  head.append(
-    el("span", { className: "sender", text: senderName(message) }),
-    " ",
-    el("time", { className: "msg-time", text: clockTime(message.sent_at), attrs: { datetime: message.sent_at } }),
-  );
-  let body;
-  const href = kind === "url" ? safeUrl(message.text) : null;
-  if (href) {
-    body = el(
-      "p",
-      { className: "msg-text" },
-      el("a", { text: message.text, attrs: { href, target: "_blank", rel: "noopener noreferrer" } }),
-    );
-  } else {
-    body = el("p", { className: "msg-text", text: message.text });
-  }
-  return el(
-    "div",
-    { className: `msg msg-${kind} from-${role}`, attrs: { "data-seq": message.seq } },
-    head,
-    body,
-  );
 }
 
 function addMessages(chat, messages) {
@@ -1186,6 +1158,7 @@ async function endChat(chat) {
   if (!state.socket) return;
   chat.dom.endButton.disabled = true;
   chat.dom.error.textContent = "";
+  chat.ending = true;
   try {
     await state.socket.request("end_chat", { session_id: chat.session.session_id });
   } catch (error) {
@@ -1198,6 +1171,7 @@ async function endChat(chat) {
       showPaneError(chat, `Could not end the chat: ${error.message || error.code}`);
     }
   } finally {
+    chat.ending = false;
     chat.dom.endButton.disabled = false;
   }
 }
@@ -1251,10 +1225,28 @@ function stopTyping(chat) {
   }
 }
 
+// --- the other parts: wrap-up, questions, codes, logging out ---------------------------------
+
+const services = {
+  me: () => state.me,
+  socket: () => state.socket,
+  rest: (path, options = {}) => api(API, path, { ...options, token: state.token }),
+  showTab: (name) => activateTab(name, { focus: false }),
+  openQuestion: (id) => questions.open(id),
+};
+
+const questions = setupQuestions(services);
+const codeEditor = setupCodeEditor(services);
+const logoutFlow = setupLogout({
+  socket: () => state.socket,
+  liveChats: () => Array.from(state.chats.values()).filter((chat) => chat.session.status !== "ended"),
+  describe: (session) => `${patronName(session)}: ${session.question || "no question"} (${statusInfo(session).text})`,
+  signOut: (info) => endSession("", info),
+});
+
 // --- wiring ---------------------------------------------------------------------------------
 
 ui.signinForm.addEventListener("submit", signIn);
-ui.logout.addEventListener("click", logOut);
 ui.mute.addEventListener("click", () => {
   setItem("local", MUTE_KEY, muted() ? null : "1");
   renderMute();
