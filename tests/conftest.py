@@ -36,6 +36,10 @@ class Scenario:
     outsider_librarian: str
     clients: list[Client]
 
+    def email(self, name: str) -> str:
+        """A patron address no other test uses, so counting its mail counts this test's."""
+        return f"{name}@{self.home}.example.org"
+
     def connect(self, email: str | None = None) -> Client:
         client = self.stack.librarian(email) if email else self.stack.patron()
         self.clients.append(client)

@@ -7,7 +7,9 @@ from devstack.client import http
 
 def test_patron_and_librarian_complete_a_chat(scenario):
     librarian = scenario.monitoring(scenario.librarian)
-    patron, requested = scenario.chat("Where can I find census records?", name="Pat", email="pat@example.org")
+    patron, requested = scenario.chat(
+        "Where can I find census records?", name="Pat", email=scenario.email("pat")
+    )
     session_id = requested["session_id"]
     assert requested["status"] == "waiting" and requested["patron_token"]
 
@@ -22,7 +24,7 @@ def test_patron_and_librarian_complete_a_chat(scenario):
 
     added = librarian.wait_type("queue_update", op="added")
     assert added["session"]["session_id"] == session_id
-    assert added["session"]["patron"] == {"name": "Pat", "email": "pat@example.org"}
+    assert added["session"]["patron"] == {"name": "Pat", "email": scenario.email("pat")}
 
     accepted = librarian.call("accept", session_id=session_id)
     assert accepted["type"] == "accepted"
@@ -49,7 +51,7 @@ def test_patron_and_librarian_complete_a_chat(scenario):
         assert ended["ended_by"] == "librarian" and ended["ended_at"]
     assert "ended the chat" in patron.wait_type("message", seq=6)["text"]
 
-    mails = [m for m in scenario.stack.outbox() if m["to"] == "pat@example.org"]
+    mails = [m for m in scenario.stack.outbox() if m["to"] == scenario.email("pat")]
     assert len(mails) == 1
     assert "Try the state archive." in mails[0]["text"]
     assert "https://archives.example/census" in mails[0]["html"]
@@ -115,13 +117,13 @@ def test_patron_may_send_detail_while_waiting(scenario):
 
 def test_patron_ending_the_chat_is_reported_as_ended_by_patron(scenario):
     librarian = scenario.monitoring(scenario.librarian)
-    patron, requested = scenario.chat(email="leaver@example.org")
+    patron, requested = scenario.chat(email=scenario.email("leaver"))
     librarian.call("accept", session_id=requested["session_id"])
     patron.call("end_chat", session_id=requested["session_id"])
     assert librarian.wait_type("session_update", status="ended")["ended_by"] == "patron"
     again = librarian.call("end_chat", session_id=requested["session_id"])
     assert again["code"] == "session_ended"
-    assert len([m for m in scenario.stack.outbox() if m["to"] == "leaver@example.org"]) == 1
+    assert len([m for m in scenario.stack.outbox() if m["to"] == scenario.email("leaver")]) == 1
 
 
 def test_submit_question_files_a_ticket(scenario):
@@ -130,7 +132,7 @@ def test_submit_question_files_a_ticket(scenario):
         "submit_question",
         library=scenario.home,
         question="Opening hours at Christmas?",
-        email="q@example.org",
+        email=scenario.email("q"),
     )
     assert reply["type"] == "question_submitted" and reply["question_id"]
 

@@ -32,7 +32,7 @@ def test_a_patron_cannot_read_or_act_on_another_patrons_chat(scenario):
 
 def test_notes_reach_librarians_only_and_never_the_transcript(scenario):
     librarian = scenario.monitoring(scenario.librarian)
-    patron, requested = scenario.chat(email="notes@example.org")
+    patron, requested = scenario.chat(email=scenario.email("notes"))
     session_id = requested["session_id"]
     librarian.call("accept", session_id=session_id)
     librarian.call("note", session_id=session_id, text="SECRET librarian note")
@@ -46,7 +46,7 @@ def test_notes_reach_librarians_only_and_never_the_transcript(scenario):
     assert "note" not in {m["kind"] for m in patron.of_type("message")}
 
     librarian.call("end_chat", session_id=session_id)
-    mails = [m for m in scenario.stack.outbox() if m["to"] == "notes@example.org"]
+    mails = [m for m in scenario.stack.outbox() if m["to"] == scenario.email("notes")]
     assert len(mails) == 1
     assert "SECRET" not in mails[0]["text"] + mails[0]["html"]
     assert "public reply" in mails[0]["text"]
@@ -55,9 +55,9 @@ def test_notes_reach_librarians_only_and_never_the_transcript(scenario):
 def test_hostile_text_is_escaped_in_the_transcript_email(scenario):
     librarian = scenario.monitoring(scenario.librarian)
     patron, requested = scenario.chat(
-        "<script>alert(1)</script>", email="xss@example.org", name="<img src=x onerror=alert(2)>"
+        "<script>alert(1)</script>", email=scenario.email("xss"), name="<img src=x onerror=alert(2)>"
     )
     librarian.call("accept", session_id=requested["session_id"])
     patron.call("end_chat", session_id=requested["session_id"])
-    (mail,) = [m for m in scenario.stack.outbox() if m["to"] == "xss@example.org"]
+    (mail,) = [m for m in scenario.stack.outbox() if m["to"] == scenario.email("xss")]
     assert "<script>" not in mail["html"] and "&lt;script&gt;" in mail["html"]
