@@ -67,3 +67,39 @@ def test_a_patron_and_a_librarian_complete_a_chat_through_the_pages(scenario, ne
     assert "Reserve it from your account page." in mail["text"]
     assert "waiting list" not in mail["text"] + mail["html"]
     assert patron.console_errors == [] and librarian.console_errors == []
+
+
+HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">'
+HOSTILE_TEXT = '<script>window.__pwned=2</script><img src=y onerror="window.__pwned=3">'
+
+
+def test_hostile_text_from_either_side_runs_in_neither_ui(scenario, new_page):
+    librarian = new_page()
+    librarian.goto(f"{scenario.stack.base}/monitor/")
+    librarian.get_by_label("E-mail").fill(scenario.librarian)
+    librarian.get_by_label("Password").fill("demo-password")
+    librarian.get_by_role("button", name="Sign in").click()
+    expect(librarian.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+
+    patron = new_page()
+    patron.goto(f"{scenario.stack.base}/chat/{scenario.home}")
+    start = patron.get_by_role("region", name="Start a chat")
+    start.get_by_label("Name").fill(HOSTILE_NAME)
+    start.get_by_label("Your question").fill(HOSTILE_TEXT)
+    start.get_by_role("button", name="Start chat").click()
+
+    request = librarian.locator("#new-list li").filter(has_text=HOSTILE_TEXT)
+    expect(request).to_contain_text(HOSTILE_NAME)
+    request.get_by_role("button", name="Accept").click()
+    pane = librarian.get_by_role("region", name=f"Chat with {HOSTILE_NAME}")
+    pane.get_by_label("Message").fill(HOSTILE_TEXT)
+    pane.get_by_role("button", name="Send").click()
+    patron.get_by_label("Your message").fill(HOSTILE_TEXT)
+    patron.get_by_label("Your message").press("Enter")
+
+    expect(patron.get_by_role("log").get_by_text(HOSTILE_TEXT)).to_have_count(3)
+    expect(pane.get_by_role("log").get_by_text(HOSTILE_TEXT)).to_have_count(3)
+    for page in (patron, librarian):
+        expect(page.locator("main img, main script, .msg img")).to_have_count(0)
+        assert page.evaluate("window.__pwned") is None
+        assert page.dialogs == [] and page.console_errors == []
