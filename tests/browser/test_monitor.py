@@ -7,9 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.monitor_pages import accept, request_item, sign_in
 from tests.browser.support import axe_violations, screenshot
-
-PASSWORD = "demo-password"
 
 # Headless Chromium answers "denied" to notifications and plays no sound, so the page gets a
 # Notification that records what it shows (its first permission prompt is dismissed, the
@@ -39,24 +38,6 @@ def open_monitor(new_page, scenario):
     page.add_init_script(ALERT_SPIES)
     page.goto(f"{scenario.stack.base}/monitor/")
     return page
-
-
-def sign_in(page, email: str) -> None:
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status").filter(has_text="Connected")).to_be_visible()
-
-
-def request_item(page, name: str):
-    return page.locator("#new-list li").filter(has=page.get_by_role("heading", name=name))
-
-
-def accept(page, name: str):
-    request_item(page, name).get_by_role("button", name="Accept").click()
-    pane = page.get_by_role("region", name=f"Chat with {name}")
-    expect(pane).to_be_visible()
-    return pane
 
 
 def chat_entry(page, name: str):

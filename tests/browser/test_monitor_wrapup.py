@@ -8,34 +8,14 @@ import re
 from playwright.sync_api import expect
 
 from devstack.client import http
+from tests.browser.monitor_pages import accept, sign_in
 from tests.browser.support import axe_violations, screenshot
-
-PASSWORD = "demo-password"
 
 
 def open_monitor(new_page, scenario):
     page = new_page()
     page.goto(f"{scenario.stack.base}/monitor/")
     return page
-
-
-def sign_in(page, email: str) -> None:
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status").filter(has_text="Connected")).to_be_visible()
-
-
-def request_item(page, name: str):
-    return page.locator("#new-list li").filter(has=page.get_by_role("heading", name=name))
-
-
-def accept(page, name: str):
-    page.get_by_role("tab", name=re.compile("^New")).click()
-    request_item(page, name).get_by_role("button", name="Accept").click()
-    pane = page.get_by_role("region", name=f"Chat with {name}")
-    expect(pane).to_be_visible()
-    return pane
 
 
 def api(scenario, method: str, path: str, email: str, body=None):

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.monitor_pages import sign_in
 from tests.browser.support import axe_violations, screenshot
 
 
 def test_a_patron_and_a_librarian_complete_a_chat_through_the_pages(scenario, new_page):
     librarian = new_page()
     librarian.goto(f"{scenario.stack.base}/monitor/")
-    librarian.get_by_label("E-mail").fill(scenario.librarian)
-    librarian.get_by_label("Password").fill("demo-password")
-    librarian.get_by_role("button", name="Sign in").click()
-    expect(librarian.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+    sign_in(librarian, scenario.librarian)
 
     patron = new_page()
     patron.goto(f"{scenario.stack.base}/chat/{scenario.home}")
@@ -76,10 +74,7 @@ HOSTILE_TEXT = '<script>window.__pwned=2</script><img src=y onerror="window.__pw
 def test_hostile_text_from_either_side_runs_in_neither_ui(scenario, new_page):
     librarian = new_page()
     librarian.goto(f"{scenario.stack.base}/monitor/")
-    librarian.get_by_label("E-mail").fill(scenario.librarian)
-    librarian.get_by_label("Password").fill("demo-password")
-    librarian.get_by_role("button", name="Sign in").click()
-    expect(librarian.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+    sign_in(librarian, scenario.librarian)
 
     patron = new_page()
     patron.goto(f"{scenario.stack.base}/chat/{scenario.home}")
