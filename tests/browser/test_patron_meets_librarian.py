@@ -9,18 +9,25 @@ from tests.browser.monitor_pages import sign_in
 from tests.browser.support import axe_violations, screenshot
 
 
-def test_a_patron_and_a_librarian_complete_a_chat_through_the_pages(scenario, new_page):
+def both_sides(scenario, new_page, question: str, **patron: str):
+    """A librarian signed in to the monitor and a patron who has just asked on the chat page."""
     librarian = new_page()
     librarian.goto(f"{scenario.stack.base}/monitor/")
     sign_in(librarian, scenario.librarian)
-
-    patron = new_page()
-    patron.goto(f"{scenario.stack.base}/chat/{scenario.home}")
-    start = patron.get_by_role("region", name="Start a chat")
-    start.get_by_label("Name").fill("Robin")
-    start.get_by_label("E-mail").fill(scenario.email("robin"))
-    start.get_by_label("Your question").fill("Do you lend telescopes?")
+    page = new_page()
+    page.goto(f"{scenario.stack.base}/chat/{scenario.home}")
+    start = page.get_by_role("region", name="Start a chat")
+    for label, value in patron.items():
+        start.get_by_label(label).fill(value)
+    start.get_by_label("Your question").fill(question)
     start.get_by_role("button", name="Start chat").click()
+    return librarian, page
+
+
+def test_a_patron_and_a_librarian_complete_a_chat_through_the_pages(scenario, new_page):
+    librarian, patron = both_sides(
+        scenario, new_page, "Do you lend telescopes?", Name="Robin", **{"E-mail": scenario.email("robin")}
+    )
     expect(patron.get_by_role("status")).to_contain_text("Connecting you to a librarian")
 
     request = librarian.locator("#new-list li").filter(has_text="Do you lend telescopes?")
@@ -72,16 +79,7 @@ HOSTILE_TEXT = '<script>window.__pwned=2</script><img src=y onerror="window.__pw
 
 
 def test_hostile_text_from_either_side_runs_in_neither_ui(scenario, new_page):
-    librarian = new_page()
-    librarian.goto(f"{scenario.stack.base}/monitor/")
-    sign_in(librarian, scenario.librarian)
-
-    patron = new_page()
-    patron.goto(f"{scenario.stack.base}/chat/{scenario.home}")
-    start = patron.get_by_role("region", name="Start a chat")
-    start.get_by_label("Name").fill(HOSTILE_NAME)
-    start.get_by_label("Your question").fill(HOSTILE_TEXT)
-    start.get_by_role("button", name="Start chat").click()
+    librarian, patron = both_sides(scenario, new_page, HOSTILE_TEXT, Name=HOSTILE_NAME)
 
     request = librarian.locator("#new-list li").filter(has_text=HOSTILE_TEXT)
     expect(request).to_contain_text(HOSTILE_NAME)
