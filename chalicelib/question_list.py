@@ -11,7 +11,7 @@ import base64
 import json
 from typing import Any
 
-from . import auth, chat, clock, mail, questions, views
+from . import auth, chat, mail, questions, views
 from .codes import QUESTION_STATUSES
 from .data import access
 from .data.models import ChatSession, Question
@@ -113,7 +113,7 @@ def get_question(librarian: auth.Librarian, question_id: str) -> dict[str, Any]:
         ]
     return {
         **summary(question),
-        "activity": list(question.activity or []),
+        "activity": [entry.as_dict() for entry in question.activity or []],
         "session": views.session_view(session, for_staff=True).model_dump() if session else None,
         "transcript": transcript,
     }
@@ -127,17 +127,11 @@ def _live_chat(question: Question) -> ChatSession | None:
 
 
 def _record(question: Question, librarian: auth.Librarian, kind: str, text: str, *extra: Any) -> None:
-    entry = {
-        "kind": kind,
-        "text": text,
-        "by": librarian.email,
-        "by_name": librarian.name,
-        "at": clock.iso(clock.now()),
-    }
+    entry = questions.activity(kind, text, librarian.email, librarian.name)
     question.update(
         actions=[
-            Question.activity.set([*(question.activity or []), entry]),
-            Question.updated_at.set(entry["at"]),
+            Question.activity.set(Question.activity.append([entry])),
+            Question.updated_at.set(entry.at),
             *extra,
         ]
     )

@@ -13,7 +13,7 @@ from pynamodb.exceptions import UpdateError
 from . import clock, patron_token, presence, wire
 from .caller import Caller
 from .data import access
-from .data.models import ChatSession, Question
+from .data.models import ActivityEntry, ChatSession, Question
 from .errors import Forbidden, RateLimited
 
 IN_PROGRESS = "in_progress"
@@ -27,6 +27,10 @@ def status_actions(question: Question, status: str) -> list[Any]:
     return [Question.status.set(status), Question.library_status.set(f"{question.library}#{status}")]
 
 
+def activity(kind: str, text: str, by: str, by_name: str | None) -> ActivityEntry:
+    return ActivityEntry(kind=kind, text=text, by=by, by_name=by_name, at=clock.iso(clock.now()))
+
+
 def new_question(
     *,
     library: str,
@@ -38,7 +42,7 @@ def new_question(
     session_id: str | None,
     question_id: str | None = None,
     created_at: str | None = None,
-    activity: list[dict[str, str]] | None = None,
+    history: list[ActivityEntry] | None = None,
 ) -> Question:
     now = created_at or clock.iso(clock.now())
     return Question(
@@ -54,7 +58,7 @@ def new_question(
         session_id=session_id,
         created_at=now,
         updated_at=now,
-        activity=activity or [],
+        activity=history or [],
     )
 
 

@@ -6,7 +6,7 @@ the patron's library; nobody else (another library's chat is not theirs to code)
 
 from __future__ import annotations
 
-from . import chat, clock, codes, questions, wire
+from . import chat, codes, questions, wire
 from .caller import Caller
 from .data import access
 from .data.models import ChatSession, Connection
@@ -49,17 +49,11 @@ def internal_note(caller: Caller, request: wire.InternalNote) -> None:
 def create_ticket(caller: Caller, request: wire.CreateTicket) -> None:
     """A follow-up question in the patron's library's list, linked to this chat's transcript."""
     librarian, session = _wrapping_up(caller, request.session_id)
-    activity = []
-    if request.note:
-        activity.append(
-            {
-                "kind": "note",
-                "text": request.note,
-                "by": librarian.librarian,
-                "by_name": librarian.name,
-                "at": clock.iso(clock.now()),
-            }
-        )
+    note = (
+        [questions.activity("note", request.note, librarian.librarian or "", librarian.name)]
+        if request.note
+        else []
+    )
     ticket = questions.new_question(
         library=session.library,
         source="ticket",
@@ -68,7 +62,7 @@ def create_ticket(caller: Caller, request: wire.CreateTicket) -> None:
         name=session.patron_name,
         email=session.patron_email,
         session_id=session.session_id,
-        activity=activity,
+        history=note,
     )
     ticket.save()
     caller.reply(wire.QuestionSubmitted(question_id=ticket.question_id))

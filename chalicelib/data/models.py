@@ -228,6 +228,16 @@ class QuestionsInProgress(GlobalSecondaryIndex):
     in_progress_until = UnicodeAttribute(range_key=True)
 
 
+class ActivityEntry(MapAttribute):
+    """Follow-up done on a question: an answer, a note, a message to the chat's librarian, a close."""
+
+    kind = UnicodeAttribute()
+    text = UnicodeAttribute()
+    by = UnicodeAttribute()
+    by_name = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+
+
 class Question(Model):
     Meta = _meta("questions")
     question_id = UnicodeAttribute(hash_key=True)
@@ -248,8 +258,8 @@ class Question(Model):
     descriptive = ListAttribute(of=UnicodeAttribute, null=True)
     in_analytics = BooleanAttribute(default=True)
     closed_by = UnicodeAttribute(null=True)  # closed from the question list while the chat was live
-    # follow-up done in the question list: [{kind, text, by, by_name, at}]
-    activity = JSONAttribute(default=list)
+    # follow-up done in the question list, appended atomically (list_append): none is lost
+    activity = ListAttribute(of=ActivityEntry, default=list)
     in_progress = UnicodeAttribute(null=True)
     in_progress_until = UnicodeAttribute(null=True)
 
