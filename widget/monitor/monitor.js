@@ -6,6 +6,7 @@
 // through textContent or a checked href, never as HTML.
 
 import { RefdeskSocket, api, clockTime, el, endpoints, safeUrl } from "/widget/refdesk-socket.js";
+import { chime, faviconFor, unlockAudio } from "./alerts.js";
 import { forgetCodeLists } from "./code-lists.js";
 import { setupCodeEditor } from "./code-editor.js";
 import { uid, vh } from "./dom.js";
@@ -162,89 +163,8 @@ function renderStatus(node, session, mine = true) {
 
 // --- alerts: sound, title, favicon, desktop notification -------------------------------------
 
-let audio = null;
-
-function unlockAudio() {
-  const Context = window.AudioContext || window.webkitAudioContext;
-  if (!Context) return;
-  try {
-    if (!audio) audio = new Context();
-    if (audio.state === "suspended") audio.resume().catch(() => {});
-  } catch {
-    audio = null;
-  }
-}
-
 function muted() {
   return getItem("local", MUTE_KEY) === "1";
-}
-
-function beep() {
-  if (muted()) return;
-  if (!audio) unlockAudio();
-  if (!audio) return;
-  try {
-    if (audio.state === "suspended") audio.resume().catch(() => {});
-    const start = audio.currentTime + 0.01;
-    const gain = audio.createGain();
-    gain.gain.setValueAtTime(0.0001, start);
-    gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.35);
-    gain.connect(audio.destination);
-    for (const [frequency, offset] of [
-      [880, 0],
-      [1320, 0.12],
-    ]) {
-      const tone = audio.createOscillator();
-      tone.type = "sine";
-      tone.frequency.setValueAtTime(frequency, start + offset);
-      tone.connect(gain);
-      tone.start(start + offset);
-      tone.stop(start + offset + 0.22);
-    }
-  } catch {
-    // no sound available: the title, favicon and notification still tell
-  }
-}
-
-const faviconCache = new Map();
-
-function faviconFor(count) {
-  const key = Math.min(count, 10);
-  if (faviconCache.has(key)) return faviconCache.get(key);
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = 64;
-  const g = canvas.getContext("2d");
-  if (!g) return null;
-  g.fillStyle = "#1d4ed8";
-  g.beginPath();
-  g.roundRect ? g.roundRect(4, 8, 50, 38, 10) : g.rect(4, 8, 50, 38);
-  g.fill();
-  g.beginPath();
-  g.moveTo(14, 44);
-  g.lineTo(12, 58);
-  g.lineTo(28, 44);
-  g.fill();
-  g.fillStyle = "#ffffff";
-  for (const x of [17, 29, 41]) {
-    g.beginPath();
-    g.arc(x, 27, 4, 0, Math.PI * 2);
-    g.fill();
-  }
-  if (count > 0) {
-    g.fillStyle = "#c5221f";
-    g.beginPath();
-    g.arc(46, 20, 18, 0, Math.PI * 2);
-    g.fill();
-    g.fillStyle = "#ffffff";
-    g.font = "bold 24px sans-serif";
-    g.textAlign = "center";
-    g.textBaseline = "middle";
-    g.fillText(count > 9 ? "9+" : String(count), 46, 21);
-  }
-  const url = canvas.toDataURL("image/png");
-  faviconCache.set(key, url);
-  return url;
 }
 
 function updateBadges() {
@@ -272,7 +192,7 @@ function desktopAlert(session) {
 }
 
 function alertNewRequest(session) {
-  beep();
+  if (!muted()) chime();
   desktopAlert(session);
 }
 
@@ -1254,7 +1174,7 @@ ui.mute.addEventListener("click", () => {
 });
 ui.enableAlerts.addEventListener("click", () => askNotificationPermission());
 for (const type of ["pointerdown", "keydown"]) {
-  document.addEventListener(type, () => (!audio || audio.state === "suspended") && unlockAudio(), {
+  document.addEventListener(type, unlockAudio, {
     capture: true,
     passive: true,
   });
