@@ -183,7 +183,8 @@ def post(
         session = appended.session
         readers = session.staff_connection_ids() if staff_only else session.connection_ids()
         delivery.send(readers, views.message_event(appended.message))  # type: ignore[arg-type]
-        observability.count("MessagesRelayed")
+        if author.role != "system":
+            observability.count("MessagesRelayed")
     return appended
 
 
@@ -229,12 +230,16 @@ def close_chat(caller: Caller, request: wire.CloseChat) -> None:
     session.update(actions=[ChatSession.open_librarian.remove()])
 
 
-def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> ChatSession:
-    """End a live chat once: tell everyone in it, file its question, mail its transcript."""
+def end(
+    session: ChatSession, ended_by: str, *, by_name: str | None = None, close: bool = False
+) -> ChatSession:
+    """End a live chat once: tell everyone in it, file its question, mail its transcript.
+    `close` also takes it out of its librarian's My Active tab, in the same write."""
     waited_in = session.waiting_queue if session.status == "waiting" else None
     try:
         session.update(
             actions=[
+                *([ChatSession.open_librarian.remove()] if close else []),
                 ChatSession.status.set("ended"),
                 ChatSession.ended_by.set(ended_by),
                 ChatSession.ended_at.set(clock.iso(clock.now())),
@@ -251,9 +256,7 @@ def end(session: ChatSession, ended_by: str, *, by_name: str | None = None) -> C
         raise SessionEnded("This chat has already ended.") from None
     observability.count("ChatsEnded")
     text = ENDED[ended_by].format(librarian=by_name or "The librarian")
-    appended = transcript.append(session, SYSTEM, text, kind="system", require_live=False)
-    session = appended.session
-    delivery.send(session.connection_ids(), views.message_event(appended.message))  # type: ignore[arg-type]
+    session = post(session, SYSTEM, text, "system", require_live=False).session
     delivery.send(session.connection_ids(), views.session_update(session))
     if waited_in:
         queue.announce("removed", session, waited_in)

@@ -69,8 +69,7 @@ def transfer(caller: Caller, request: wire.Transfer) -> None:
         raise Forbidden(f"{target.name} is not in this patron's cooperative.")
     if request.note:
         author = Author("librarian", librarian.name, librarian.librarian or "")
-        chat.post(session, author, f"Transfer note: {request.note}", "note")
-        session = access.session(session.session_id)
+        session = chat.post(session, author, f"Transfer note: {request.note}", "note").session
     text = TRANSFERRED.format(librarian=librarian.name or "Your librarian", library=target.name)
     if not requeue(session, to_queue=target.library_id, text=text):
         raise SessionEnded("The chat changed while it was being transferred; look again.")

@@ -8,25 +8,22 @@ waiting for everyone else; this librarian's socket stops being offered them.
 
 from __future__ import annotations
 
-from . import chat, presence, wire
+from . import chat, queue, wire
 from .caller import Caller
 from .data import access
-from .data.models import ChatSession, Connection
 from .errors import SessionEnded
 
 
 def logout(caller: Caller, request: wire.Logout) -> None:
     librarian = caller.librarian()
-    presence.stop_monitoring(librarian)
-    librarian.update(actions=[Connection.queues.remove()])
+    queue.stop_offering(librarian)
     ended = []
     for session in access.open_sessions_of(librarian.librarian):
         if session.status not in ("active", "reconnecting"):
             continue
         try:
-            session = chat.end(session, "exit", by_name=librarian.name)
+            chat.end(session, "exit", by_name=librarian.name, close=True)  # and leaves My Active
         except SessionEnded:
             continue
         ended.append(session.session_id)
-        session.update(actions=[ChatSession.open_librarian.remove()])  # leaves My Active
     caller.reply(wire.LoggedOut(ended=ended))

@@ -119,14 +119,24 @@ def get_question(librarian: auth.Librarian, question_id: str) -> dict[str, Any]:
     }
 
 
-def _live_chat(question: Question) -> ChatSession | None:
+def _open(librarian: auth.Librarian, question_id: str) -> tuple[Question, ChatSession | None]:
+    """The librarian's own question, and its chat if that chat is still live."""
+    question = access.question(question_id)
+    _own(librarian, question)
     if question.status != "live" or not question.session_id:
-        return None
+        return question, None
     session = access.session(question.session_id)
-    return session if session.status in access.LIVE_STATUSES else None
+    return question, session if session.status in access.LIVE_STATUSES else None
 
 
-def _record(question: Question, librarian: auth.Librarian, kind: str, text: str, *extra: Any) -> None:
+def _post_to_chat(chat_session: ChatSession, librarian: auth.Librarian, text: str, kind: str) -> None:
+    chat.post(chat_session, Author("librarian", librarian.name, librarian.email), text, kind)
+
+
+def _record(
+    question: Question, librarian: auth.Librarian, kind: str, text: str, *extra: Any
+) -> dict[str, Any]:
+    """Append to the question's activity (one atomic list_append) and answer its summary."""
     entry = questions.activity(kind, text, librarian.email, librarian.name)
     question.update(
         actions=[
@@ -135,52 +145,45 @@ def _record(question: Question, librarian: auth.Librarian, kind: str, text: str,
             *extra,
         ]
     )
+    return summary(question)  # update() read the item back
 
 
 def answer(librarian: auth.Librarian, question_id: str, text: str) -> dict[str, Any]:
-    question = access.question(question_id)
-    _own(librarian, question)
-    live = _live_chat(question)
+    question, live = _open(librarian, question_id)
     if not question.patron_email and live is None:
         raise BadRequest("This question has no e-mail address and no chat in progress to answer in.")
     if live is not None:
-        chat.post(live, Author("librarian", librarian.name, librarian.email), text, "answer")
+        _post_to_chat(live, librarian, text, "answer")
     if question.patron_email:
         library = access.library(question.library)
         mail.send_answer(question.patron_email, library.name, question.question, text, librarian.name)
     extra = [] if live is not None else questions.status_actions(question, "answered")
-    _record(question, librarian, "answer", text, *extra)
-    return summary(access.question(question_id))
+    return _record(question, librarian, "answer", text, *extra)
 
 
 def note(librarian: auth.Librarian, question_id: str, text: str, kind: str) -> dict[str, Any]:
     """A note (`note`) or a message to the chat's librarian (`librarian_message`)."""
-    question = access.question(question_id)
-    _own(librarian, question)
-    live = _live_chat(question)
+    question, live = _open(librarian, question_id)
     if live is not None:
-        shown = f"{ACTIVITY_NOTE[kind]} from the question list: {text}"
-        chat.post(live, Author("librarian", librarian.name, librarian.email), shown, "note")
-    _record(question, librarian, kind, text)
-    return summary(access.question(question_id))
+        _post_to_chat(live, librarian, f"{ACTIVITY_NOTE[kind]} from the question list: {text}", "note")
+    return _record(question, librarian, kind, text)
 
 
 def close(librarian: auth.Librarian, question_id: str) -> dict[str, Any]:
     """Close a question. On a live chat the chat goes on; the question reads closed when it
     ends unless the chat's librarian sets a resolution code, which decides instead."""
-    question = access.question(question_id)
-    _own(librarian, question)
-    live = _live_chat(question)
-    if live is not None:
-        text = f"{librarian.name} closed this question from the question list. The chat goes on; set a resolution code to decide its status."
-        chat.post(live, Author("librarian", librarian.name, librarian.email), text, "note")
-        _record(
-            question,
-            librarian,
-            "close",
-            "Closed while the chat was live",
-            Question.closed_by.set(librarian.email),
-        )
-    else:
-        _record(question, librarian, "close", "Closed", *questions.status_actions(question, "closed"))
-    return summary(access.question(question_id))
+    question, live = _open(librarian, question_id)
+    if live is None:
+        return _record(question, librarian, "close", "Closed", *questions.status_actions(question, "closed"))
+    text = (
+        f"{librarian.name} closed this question from the question list. The chat goes on; "
+        "set a resolution code to decide its status."
+    )
+    _post_to_chat(live, librarian, text, "note")
+    return _record(
+        question,
+        librarian,
+        "close",
+        "Closed while the chat was live",
+        Question.closed_by.set(librarian.email),
+    )

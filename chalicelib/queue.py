@@ -47,7 +47,11 @@ def monitor(caller: Caller, request: wire.Monitor) -> None:
 
 
 def stop_monitoring(caller: Caller, request: wire.StopMonitoring) -> None:
-    librarian = caller.librarian()
+    stop_offering(caller.librarian())
+
+
+def stop_offering(librarian: Connection) -> None:
+    """New requests are no longer offered to this socket; its chats go on."""
     presence.stop_monitoring(librarian)
     librarian.update(actions=[Connection.queues.remove()])
 

@@ -132,7 +132,6 @@ def test_a_hundred_messages_survive_twenty_random_drops(scenario):
         f"{patron.recovered} messages recovered on resume, {patron.resends} re-sends, {patron.seen_twice} live+resume overlaps shown once, "
         f"{len(librarian.of_type('session_update'))} status updates to the librarian, {elapsed:.1f} s"
     )
-    assert patron.resumes == KILLS
     assert conversation(patron_view) == said
     assert conversation(librarian_view) == said
     seqs = [m["seq"] for m in librarian_view]

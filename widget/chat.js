@@ -2,7 +2,8 @@
 // one-tag widget (qwidget.js) opens on a library's site. Everything a person typed is shown as
 // text (textContent), never as HTML.
 
-import { RefdeskSocket, api, clockTime, el, endpoints, safeUrl } from "/widget/refdesk-socket.js";
+import { clockTime, el, linkOrText, safeUrl, byId as $ } from "/widget/dom.js";
+import { RefdeskSocket, api, endpoints } from "/widget/refdesk-socket.js";
 
 const params = new URLSearchParams(location.search);
 const library = params.get("library") || decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
@@ -13,7 +14,6 @@ const storageKey = `refdesk:chat:${library}`;
 const TYPING_IDLE_MS = 3000;
 const TYPING_SHOWN_MS = 6000;
 
-const $ = (id) => document.getElementById(id);
 const state = {
   sessionId: null,
   token: null,
@@ -151,10 +151,7 @@ function messageNode(message) {
   });
   node.append(el("span", { className: "who", text: senderName(message) }));
   if (message.kind === "url") {
-    const href = safeUrl(message.text);
-    const link = href
-      ? el("a", { text: message.text, attrs: { href, target: "_blank", rel: "noopener noreferrer" } })
-      : el("span", { text: message.text });
+    const link = linkOrText(message.text);
     node.append(el("p", { className: "text" }, el("span", { className: "label", text: "Link: " }), link));
   } else {
     node.append(el("p", { className: "text", text: message.text }));

@@ -205,31 +205,3 @@ export async function api(base, path, { method = "GET", body, token } = {}) {
   if (!response.ok) throw { status: response.status, ...payload };
   return payload;
 }
-
-/** A short local time ("10:42") for a stored ISO-8601 stamp. */
-export function clockTime(iso) {
-  if (!iso) return "";
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
-
-/** An element with text content only: every string from a user is set as text, never as HTML. */
-export function el(tag, { text, className, attrs } = {}, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value !== undefined && value !== null && value !== false) node.setAttribute(name, String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-/** Only http(s) addresses become links. */
-export function safeUrl(text) {
-  try {
-    const url = new URL(text);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}

@@ -2,9 +2,8 @@
 // label, the question status the code sets) and descriptive codes (code, label), and save
 // them with PUT /api/libraries/{id}/codes. The server checks them; its errors are shown.
 
-import { el } from "/widget/refdesk-socket.js";
+import { el, reason, byId as $ } from "/widget/dom.js";
 import { codeLists, rememberCodeLists } from "./code-lists.js";
-import { reason } from "./dom.js";
 
 const STATUSES = [
   ["answered", "Answered"],
@@ -24,7 +23,6 @@ const LISTS = {
  * @returns {{activate(): void, reset(): void}}
  */
 export function setupCodeEditor(services) {
-  const $ = (id) => document.getElementById(id);
   const ui = {
     form: $("codes-form"),
     message: $("codes-message"),

@@ -3,8 +3,7 @@
 // ended_by "exit"), to transfer them back to the queue first (`transfer` each, then `logout`),
 // or to cancel. Either way the page then returns to sign-in, saying how many chats ended.
 
-import { el } from "/widget/refdesk-socket.js";
-import { plural, reason } from "./dom.js";
+import { el, plural, reason, byId as $ } from "/widget/dom.js";
 
 const LOGOUT_WAIT_MS = 5000;
 const LEFT = "logged-out"; // the dialog's returnValue when it closes because the librarian left
@@ -31,7 +30,6 @@ export function outcome(ended, transferred = 0) {
  *                  signOut(message): void}
  */
 export function setupLogout(services) {
-  const $ = (id) => document.getElementById(id);
   const ui = {
     button: $("logout"),
     dialog: $("logout-dialog"),

@@ -1,7 +1,7 @@
 // One transcript entry: sender, time and text. Notes (staff only) are labelled "Librarian
 // note"; URLs become links that open in a new tab without the opener. Text only, never HTML.
 
-import { clockTime, el, safeUrl } from "/widget/refdesk-socket.js";
+import { clockTime, el, linkOrText } from "/widget/dom.js";
 
 export function senderName(message) {
   if (message.from?.name) return message.from.name;
@@ -22,16 +22,9 @@ export function messageNode(message) {
     " ",
     el("time", { className: "msg-time", text: clockTime(message.sent_at), attrs: { datetime: message.sent_at } }),
   );
-  let body;
-  const href = kind === "url" ? safeUrl(message.text) : null;
-  if (href) {
-    body = el(
-      "p",
-      { className: "msg-text" },
-      el("a", { text: message.text, attrs: { href, target: "_blank", rel: "noopener noreferrer" } }),
-    );
-  } else {
-    body = el("p", { className: "msg-text", text: message.text });
-  }
+  const body =
+    kind === "url"
+      ? el("p", { className: "msg-text" }, linkOrText(message.text))
+      : el("p", { className: "msg-text", text: message.text });
   return el("div", { className: `msg msg-${kind} from-${role}`, attrs: { "data-seq": message.seq } }, head, body);
 }

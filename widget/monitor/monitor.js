@@ -5,11 +5,11 @@
 // Every string that comes from a user (names, questions, messages, URLs) reaches the page
 // through textContent or a checked href, never as HTML.
 
-import { RefdeskSocket, api, clockTime, el, endpoints, safeUrl } from "/widget/refdesk-socket.js";
+import { clockTime, el, safeUrl, uid, vh, byId as $ } from "/widget/dom.js";
+import { RefdeskSocket, api, endpoints } from "/widget/refdesk-socket.js";
 import { chime, faviconFor, unlockAudio } from "./alerts.js";
 import { forgetCodeLists } from "./code-lists.js";
 import { setupCodeEditor } from "./code-editor.js";
-import { uid, vh } from "./dom.js";
 import { setupLogout } from "./logout.js";
 import { messageNode } from "./messages.js";
 import { setupQuestions } from "./questions.js";
@@ -26,7 +26,6 @@ const TYPING_IDLE_MS = 4000;
 
 const { ws: WS_URL, api: API } = endpoints();
 
-const $ = (id) => document.getElementById(id);
 const ui = {
   connection: $("connection"),
   account: $("account"),

@@ -2,10 +2,10 @@
 // page in a new tab with rel="opener", so the browser copies its sessionStorage here and the
 // sign-in token comes along.
 
-import { api, el, endpoints, safeUrl } from "/widget/refdesk-socket.js";
+import { el, safeUrl, byId as $ } from "/widget/dom.js";
+import { api, endpoints } from "/widget/refdesk-socket.js";
 
 const TOKEN_KEY = "refdesk:monitor:token";
-const $ = (id) => document.getElementById(id);
 
 function token() {
   try {

@@ -3,8 +3,7 @@
 // activity, transcript and actions (answer, note, message the chat's librarian, close).
 // Acting on a live chat also shows in that chat (seed 003), which the detail warns about.
 
-import { el } from "/widget/refdesk-socket.js";
-import { dateTime, reason, uid, vh } from "./dom.js";
+import { dateTime, el, reason, uid, vh, byId as $ } from "/widget/dom.js";
 import { messageNode } from "./messages.js";
 
 const PAGE_SIZE = 20;
@@ -65,7 +64,6 @@ function patronText(patron) {
  * @returns {{activate(): void, open(id): Promise<void>, reset(): void}}
  */
 export function setupQuestions(services) {
-  const $ = (id) => document.getElementById(id);
   const ui = {
     filters: $("question-filters"),
     status: $("filter-status"),

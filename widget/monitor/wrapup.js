@@ -2,9 +2,8 @@
 // for follow-up (create_ticket) and an internal note (internal_note). Collapsed while the
 // chat runs, opened when it ends. Codes come from the patron's library's lists.
 
-import { el } from "/widget/refdesk-socket.js";
+import { el, reason, uid } from "/widget/dom.js";
 import { MAX_DESCRIPTIVE, codeLists } from "./code-lists.js";
-import { reason, uid } from "./dom.js";
 
 /**
  * @param chat      the monitor's chat ({session, ...})
