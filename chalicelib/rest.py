@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from chalice.app import Request, Response
 from pydantic import BaseModel, StringConstraints, ValidationError
 
-from . import auth, codes, directory, observability, question_list
+from . import auth, codes, directory, limits, observability, question_list
 from .data import access
 from .errors import BadRequest, Forbidden, RefdeskError, TooLarge
 from .observability import logger
@@ -77,17 +77,17 @@ class LoginBody(BaseModel):
 @route
 def login(request: Request) -> Any:
     body = body_as(request, LoginBody)
-    return auth.login(body.email, body.password)
+    return {**auth.login(body.email, body.password), "limits": limits.public()}
 
 
 @route
 def me(request: Request) -> Any:
-    return signed_in(request).public()
+    return {**signed_in(request).public(), "limits": limits.public()}
 
 
 @route
 def availability(library_id: str) -> Any:
-    return directory.availability(access.library(library_id)).public()
+    return {**directory.availability(access.library(library_id)).public(), "limits": limits.public()}
 
 
 @route
