@@ -2,14 +2,20 @@
 
 from chalice import Chalice, Rate
 
-from chalicelib import dispatch, jobs, presence, rest
+from chalicelib import delivery
+from chalicelib.actions import jobs, library, question_list, signin
+from chalicelib.domain import presence
+from chalicelib.entry import http, websocket
 from chalicelib.observability import http_middleware, logger, scheduled_middleware, websocket_middleware
+from chalicelib.wire.rest import CodeLists, LoginBody, QuestionQuery, TextBody
 
 app = Chalice(app_name="refdesk")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(websocket_middleware, "websocket")
+app.register_middleware(websocket.endpoint_middleware, "websocket")
 app.register_middleware(http_middleware, "http")
 app.register_middleware(scheduled_middleware, "scheduled")
+delivery.on_gone(presence.disconnect)  # a post that meets a closed socket forgets it
 
 
 # --- WebSocket API (API Gateway routes $connect, $default, $disconnect) ---------------------
@@ -17,17 +23,17 @@ app.register_middleware(scheduled_middleware, "scheduled")
 
 @app.on_ws_connect()
 def ws_connect(event):
-    return presence.on_connect(event.connection_id, event.to_dict())
+    return websocket.connect(event.connection_id, event.to_dict())
 
 
 @app.on_ws_message()
 def ws_message(event):
-    dispatch.handle(event.connection_id, event.body)
+    websocket.handle(event.connection_id, event.body)
 
 
 @app.on_ws_disconnect()
 def ws_disconnect(event):
-    presence.disconnect(event.connection_id)
+    websocket.disconnect(event.connection_id)
 
 
 # --- REST API (/api) ----------------------------------------------------------------------
@@ -35,62 +41,70 @@ def ws_disconnect(event):
 
 @app.route("/login", methods=["POST"], cors=True)
 def login():
-    return rest.login(app.current_request)
+    return http.call(signin.login, app.current_request, public=True, body=LoginBody)
 
 
 @app.route("/me", methods=["GET"], cors=True)
 def me():
-    return rest.me(app.current_request)
+    return http.call(signin.me, app.current_request)
 
 
 @app.route("/libraries/{library_id}/availability", methods=["GET"], cors=True)
 def availability(library_id):
-    return rest.availability(library_id)
+    return http.call(library.availability, app.current_request, public=True, library_id=library_id)
 
 
 @app.route("/libraries/{library_id}/policy", methods=["GET"], cors=True)
 def policy(library_id):
-    return rest.policy(app.current_request, library_id)
+    return http.call(library.policy, app.current_request, library_id=library_id)
 
 
 @app.route("/libraries/{library_id}/codes", methods=["GET"], cors=True)
 def get_codes(library_id):
-    return rest.get_codes(app.current_request, library_id)
+    return http.call(library.get_codes, app.current_request, library_id=library_id)
 
 
 @app.route("/libraries/{library_id}/codes", methods=["PUT"], cors=True)
 def put_codes(library_id):
-    return rest.put_codes(app.current_request, library_id)
+    return http.call(library.put_codes, app.current_request, body=CodeLists, library_id=library_id)
 
 
 @app.route("/questions", methods=["GET"], cors=True)
 def list_questions():
-    return rest.list_questions(app.current_request)
+    return http.call(question_list.list_questions, app.current_request, query=QuestionQuery)
 
 
 @app.route("/questions/{question_id}", methods=["GET"], cors=True)
 def get_question(question_id):
-    return rest.get_question(app.current_request, question_id)
+    return http.call(question_list.get_question, app.current_request, question_id=question_id)
 
 
 @app.route("/questions/{question_id}/answer", methods=["POST"], cors=True)
 def answer_question(question_id):
-    return rest.answer_question(app.current_request, question_id)
+    return http.call(question_list.answer, app.current_request, body=TextBody, question_id=question_id)
 
 
 @app.route("/questions/{question_id}/notes", methods=["POST"], cors=True)
 def note_question(question_id):
-    return rest.note_question(app.current_request, question_id, "note")
+    return http.call(
+        question_list.note, app.current_request, body=TextBody, question_id=question_id, kind="note"
+    )
 
 
 @app.route("/questions/{question_id}/librarian-message", methods=["POST"], cors=True)
 def message_librarian(question_id):
-    return rest.note_question(app.current_request, question_id, "librarian_message")
+    return http.call(
+        question_list.note,
+        app.current_request,
+        body=TextBody,
+        question_id=question_id,
+        kind="librarian_message",
+    )
 
 
 @app.route("/questions/{question_id}/close", methods=["POST"], cors=True)
 def close_question(question_id):
-    return rest.close_question(app.current_request, question_id)
+    return http.call(question_list.close, app.current_request, question_id=question_id)
 
 
 # --- scheduled jobs -----------------------------------------------------------------------

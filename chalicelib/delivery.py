@@ -1,20 +1,30 @@
-"""Every event to a client leaves through `send`: fan-out, and clean-up of vanished sockets.
+"""Every event to a client leaves through `send`: one post per connection, and clean-up of
+vanished sockets.
 
 Posts go through API Gateway's management API (`POST /@connections/{id}`), the same call in
-AWS and in the local stack, whose gateway answers that route.
+AWS and in the local stack, whose gateway answers that route. What to do with a socket that
+is gone (410) is not this module's business: the app hands it a callback when it is wired
+(`on_gone`), as Chalice's own chat sample hands its sender the storage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import wire
 from .config import settings
 from .observability import logger
+from .wire.events import Event
 
 _client: Any = None
 _event_endpoint: str | None = None
+_forget: Callable[[str], None] | None = None
+
+
+def on_gone(forget: Callable[[str], None]) -> None:
+    """Call `forget(connection_id)` for each socket a post finds gone."""
+    global _forget
+    _forget = forget
 
 
 def configure_from_event(domain_name: str, stage: str) -> None:
@@ -36,7 +46,7 @@ def _management_api() -> Any:
     return _client
 
 
-def send(connection_ids: Iterable[str | None], event: wire.Event) -> list[str]:
+def send(connection_ids: Iterable[str | None], event: Event) -> list[str]:
     """Post one event to each connection; return the ids that were gone (and are now forgotten)."""
     client = _management_api()
     frame = event.frame().encode()
@@ -46,12 +56,10 @@ def send(connection_ids: Iterable[str | None], event: wire.Event) -> list[str]:
             client.post_to_connection(ConnectionId=connection_id, Data=frame)
         except client.exceptions.GoneException:
             gone.append(connection_id)
-    if gone:
-        from . import presence  # presence itself sends events
-
-        for connection_id in gone:
-            logger.info("connection gone", extra={"connection_id": connection_id})
-            presence.connection_gone(connection_id)
+    for connection_id in gone:
+        logger.info("connection gone", extra={"connection_id": connection_id})
+        if _forget is not None:
+            _forget(connection_id)
     return gone
 
 
@@ -63,7 +71,3 @@ def is_gone(connection_id: str) -> bool:
     except client.exceptions.GoneException:
         return True
     return False
-
-
-def reply(connection_id: str, event: wire.Event) -> None:
-    send([connection_id], event)

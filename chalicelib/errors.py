@@ -42,9 +42,17 @@ class SessionEnded(RefdeskError):
     code, http_status = "session_ended", 409
 
 
+class ChatChanged(SessionEnded):
+    """The chat moved on (ended, taken, its patron back) between being read and written; the
+    write changed nothing. A user who meets it is told to look again."""
+
+
 class TooLarge(RefdeskError):
     code, http_status = "too_large", 413
 
 
 class RateLimited(RefdeskError):
     code, http_status = "rate_limited", 429
+
+
+INTERNAL_ERROR = "Something went wrong on our side; try again."

@@ -75,11 +75,8 @@ def _traced(name: str) -> Iterator[None]:
 
 
 def websocket_middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
-    from . import delivery
-
     route = event.to_dict().get("requestContext", {}).get("routeKey")
     logger.append_keys(connection_id=event.connection_id, route=route)
-    delivery.configure_from_event(event.domain_name, event.stage)
     try:
         with _traced(route or "websocket"):
             return get_response(event)

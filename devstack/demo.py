@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from chalicelib import directory
+from chalicelib.data.models import Library, Staff
+from chalicelib.domain.auth import hash_password
 
 PASSWORD = "demo-password"
 
@@ -14,7 +15,7 @@ LIBRARIANS = [
 
 
 def load() -> None:
-    directory.save_library(
+    save_library(
         "demo-public",
         "Demo Public Library",
         cooperative="demo-coop",
@@ -30,7 +31,7 @@ def load() -> None:
             {"label": "Browse our FAQ", "url": "https://demo-public.example/faq"},
         ],
     )
-    directory.save_library(
+    save_library(
         "demo-univ",
         "Demo University Library",
         cooperative="demo-coop",
@@ -46,14 +47,14 @@ def load() -> None:
         ],
     )
     for email, name, library, is_admin in LIBRARIANS:
-        directory.save_staff(email, name, library, PASSWORD, is_admin=is_admin)
+        save_staff(email, name, library, PASSWORD, is_admin=is_admin)
 
 
 def load_fixtures(spec: dict) -> None:
     """{"libraries": [{id, name, cooperative?, alternatives?, policy?}],
     "staff": [{email, name, library, admin?, password?}]}"""
     for library in spec.get("libraries", []):
-        directory.save_library(
+        save_library(
             library["id"],
             library.get("name", library["id"]),
             cooperative=library.get("cooperative"),
@@ -61,10 +62,45 @@ def load_fixtures(spec: dict) -> None:
             alternatives=library.get("alternatives"),
         )
     for member in spec.get("staff", []):
-        directory.save_staff(
+        save_staff(
             member["email"],
             member.get("name", member["email"]),
             member["library"],
             member.get("password", PASSWORD),
             is_admin=member.get("admin", False),
         )
+
+
+def save_library(
+    library_id: str,
+    name: str,
+    *,
+    cooperative: str | None = None,
+    policy: str = "",
+    hours: str = "",
+    alternatives: list[dict[str, str]] | None = None,
+    unavailable_message: str | None = None,
+) -> Library:
+    library = Library(
+        library_id=library_id,
+        name=name,
+        cooperative=cooperative,
+        policy=policy,
+        hours=hours,
+        alternatives=alternatives or [],
+        unavailable_message=unavailable_message,
+    )
+    library.save()
+    return library
+
+
+def save_staff(email: str, name: str, library: str, password: str, *, is_admin: bool = False) -> Staff:
+    member = Staff(
+        email=email.lower(),
+        name=name,
+        library=library,
+        is_admin=is_admin,
+        password_hash=hash_password(password),
+    )
+    member.save()
+    return member

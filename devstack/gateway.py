@@ -27,7 +27,8 @@ from aiohttp import WSMsgType, web
 from chalice.config import Config
 from chalice.local import LambdaContext, LocalGateway, LocalGatewayException
 
-from chalicelib import clock, jobs
+from chalicelib import clock
+from chalicelib.actions import jobs
 
 from . import aws, demo
 

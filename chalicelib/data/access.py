@@ -6,6 +6,10 @@ it here, by name.
 
 from __future__ import annotations
 
+from typing import Any
+
+from pynamodb.pagination import ResultIterator
+
 from ..errors import NotFound
 from .models import (
     ChatSession,
@@ -16,8 +20,6 @@ from .models import (
     Question,
     Staff,
 )
-
-LIVE_STATUSES = ("waiting", "active", "reconnecting")
 
 
 def library(library_id: str) -> Library:
@@ -107,3 +109,20 @@ def question(question_id: str) -> Question:
         return Question.get(question_id)
     except Question.DoesNotExist:
         raise NotFound("There is no such question.") from None
+
+
+def questions_page(
+    library: str, status: str | None, label: str | None, size: int, start: dict[str, Any] | None
+) -> ResultIterator[Question]:
+    """A page of a library's question list, newest first: by status through `status-index`,
+    otherwise through `library-index`; a label filters whichever index is read."""
+    options: dict[str, Any] = {
+        "scan_index_forward": False,
+        "limit": size,
+        "page_size": size,
+        "last_evaluated_key": start,
+        "filter_condition": Question.labels.contains(label) if label else None,
+    }
+    if status:
+        return Question.by_status.query(f"{library}#{status}", **options)
+    return Question.by_library.query(library, **options)

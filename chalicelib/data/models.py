@@ -22,6 +22,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..config import settings
+from ..statuses import Status
 
 _settings = settings()
 
@@ -149,7 +150,7 @@ class ChatSession(Model):
     Meta = _meta("sessions")
     session_id = UnicodeAttribute(hash_key=True)
     library = UnicodeAttribute()
-    status = UnicodeAttribute()  # waiting | active | reconnecting | ended
+    status = UnicodeAttribute()  # a statuses.Status
     question = UnicodeAttribute()
     question_id = UnicodeAttribute()
     patron_name = UnicodeAttribute(null=True)
@@ -159,7 +160,7 @@ class ChatSession(Model):
     created_at = UnicodeAttribute()
     accepted_at = UnicodeAttribute(null=True)
     ended_at = UnicodeAttribute(null=True)
-    ended_by = UnicodeAttribute(null=True)
+    ended_by = UnicodeAttribute(null=True)  # a statuses.EndedBy
     librarian = UnicodeAttribute(null=True)  # the owner's e-mail
     patron_connection = UnicodeAttribute(null=True)
     staff_connections = MapAttribute(default=dict)  # connection id -> librarian e-mail
@@ -167,7 +168,7 @@ class ChatSession(Model):
     last_seq = NumberAttribute(default=0)
     refs = MapAttribute(default=dict)  # client ref -> seq, so a retried send is not repeated
     transcript_sent_at = UnicodeAttribute(null=True)
-    # sparse index keys
+    # sparse index keys: set and removed by data/sessions.py alone
     waiting_queue = UnicodeAttribute(null=True)
     live_library = UnicodeAttribute(null=True)
     open_librarian = UnicodeAttribute(null=True)
@@ -181,6 +182,26 @@ class ChatSession(Model):
     open_for_librarian = OpenByLibrarian()
     awaiting_patron = PatronAway()
     awaiting_librarian = LibrarianAway()
+
+    def waiting_in(self) -> str | None:
+        """The queue this request waits in; None once it is taken or ended."""
+        return self.waiting_queue
+
+    def librarian_is_away(self) -> bool:
+        """Its librarian's last socket dropped and the grace period runs."""
+        return self.librarian_back_by is not None
+
+    def patron_overdue(self, now: str) -> bool:
+        """Its patron was due back by `now` and is not (the chat is still live)."""
+        return self.status != Status.ENDED and self.patron_back_by is not None and self.patron_back_by <= now
+
+    def librarian_overdue(self, now: str) -> bool:
+        """Its librarian was due back by `now` and is not (the chat is still live)."""
+        return (
+            self.status != Status.ENDED
+            and self.librarian_back_by is not None
+            and self.librarian_back_by <= now
+        )
 
     def staff_connection_ids(self) -> list[str]:
         """The sockets of the librarians in this chat."""
@@ -196,8 +217,8 @@ class Message(Model):
     Meta = _meta("messages")
     session_id = UnicodeAttribute(hash_key=True)
     seq = NumberAttribute(range_key=True)
-    kind = UnicodeAttribute()  # chat | note | system | url | answer
-    from_role = UnicodeAttribute()  # patron | librarian | system
+    kind = UnicodeAttribute()  # a statuses.Kind
+    from_role = UnicodeAttribute()  # a statuses.Role
     from_name = UnicodeAttribute(null=True)
     text = UnicodeAttribute()
     sent_at = UnicodeAttribute()

@@ -95,11 +95,11 @@ def ws_event(route: str, connection_id: str, body: Any = None, query: dict | Non
 def lambda_app(posts):
     """The deployed handlers, with a helper to open sockets and send frames."""
     import app as app_module
-    from chalicelib import directory
+    from devstack.demo import save_library, save_staff
 
-    directory.save_library("lib-a", "Library A", cooperative="coop")
-    directory.save_library("lib-b", "Library B", cooperative="coop")
-    directory.save_staff("a@lib-a.example", "Ann", "lib-a", "pw")
+    save_library("lib-a", "Library A", cooperative="coop")
+    save_library("lib-b", "Library B", cooperative="coop")
+    save_staff("a@lib-a.example", "Ann", "lib-a", "pw")
 
     class Harness:
         module = app_module
@@ -124,8 +124,8 @@ def lambda_app(posts):
             posts.open.discard(connection_id)
 
         def token(self) -> str:
-            from chalicelib import auth
+            from chalicelib.domain import auth
 
-            return auth.login("a@lib-a.example", "pw")["token"]
+            return auth.login("a@lib-a.example", "pw").token
 
     return Harness()

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from chalicelib import auth
+from chalicelib.domain import auth
 from chalicelib.errors import Unauthorized
 
 ANN = auth.Librarian("ann@example.org", "Ann", "lib", False)

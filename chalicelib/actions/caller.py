@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import delivery, wire
-from .data import access
-from .data.models import Connection
-from .errors import Forbidden, Unauthorized
+from .. import delivery
+from ..data import access
+from ..data.models import Connection
+from ..errors import Forbidden, Unauthorized
+from ..wire.events import Event
 
 
 @dataclass
@@ -36,8 +37,8 @@ class Caller:
             raise Forbidden("That is something a patron does, not a librarian.")
         return connection
 
-    def reply(self, event: wire.Event) -> None:
+    def reply(self, event: Event) -> None:
         """Answer this request: the client's ref goes back on the reply."""
         event.ref = self.ref
-        delivery.reply(self.connection_id, event)
+        delivery.send([self.connection_id], event)
         self.replied = True

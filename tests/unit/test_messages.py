@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from chalicelib import mail, transcript
 from chalicelib.data import access
 from chalicelib.data.models import ChatSession
-from chalicelib.transcript import Author
+from chalicelib.domain import mail, messages
+from chalicelib.domain.messages import Author
+from chalicelib.statuses import Kind, Role
 
-PATRON = Author("patron", "Pat", "patron")
+PATRON = Author(Role.PATRON, "Pat", "patron")
 
 
 def _session() -> ChatSession:
@@ -28,31 +29,31 @@ def _session() -> ChatSession:
 def test_a_writer_holding_a_stale_session_takes_the_next_free_seq(aws):
     _session()
     first_reader, second_reader = access.session("s1"), access.session("s1")
-    assert transcript.append(first_reader, PATRON, "one").seq == 1
-    assert transcript.append(second_reader, PATRON, "two").seq == 2  # re-read after losing the race
-    assert [m.text for m in transcript.history("s1", for_staff=True)] == ["one", "two"]
+    assert messages.append(first_reader, PATRON, "one").seq == 1
+    assert messages.append(second_reader, PATRON, "two").seq == 2  # re-read after losing the race
+    assert [m.text for m in messages.history("s1", for_staff=True)] == ["one", "two"]
 
 
 def test_a_ref_seen_before_is_acknowledged_without_a_second_message(aws):
     session = _session()
-    first = transcript.append(session, PATRON, "hello", ref="r1")
-    again = transcript.append(access.session("s1"), PATRON, "hello", ref="r1")
+    first = messages.append(session, PATRON, "hello", ref="r1")
+    again = messages.append(access.session("s1"), PATRON, "hello", ref="r1")
     assert (again.seq, again.duplicate) == (first.seq, True)
-    assert len(transcript.history("s1", for_staff=True)) == 1
+    assert len(messages.history("s1", for_staff=True)) == 1
 
 
 def test_the_same_ref_from_two_authors_is_two_messages(aws):
     session = _session()
-    transcript.append(session, PATRON, "from patron", ref="1")
-    librarian = Author("librarian", "Lib", "lib@example.org")
-    assert not transcript.append(access.session("s1"), librarian, "from librarian", ref="1").duplicate
+    messages.append(session, PATRON, "from patron", ref="1")
+    librarian = Author(Role.LIBRARIAN, "Lib", "lib@example.org")
+    assert not messages.append(access.session("s1"), librarian, "from librarian", ref="1").duplicate
 
 
 def test_transcript_email_leaves_out_notes_and_escapes_html(aws):
     session = _session()
-    transcript.append(session, PATRON, "<b>bold</b> question")
-    transcript.append(session, Author("librarian", "Lib", "l"), "private", kind="note", staff_only=True)
-    subject, text, page = mail.render_transcript(session, "Library", transcript.history("s1", for_staff=True))
+    messages.append(session, PATRON, "<b>bold</b> question")
+    messages.append(session, Author(Role.LIBRARIAN, "Lib", "l"), "private", kind=Kind.NOTE)
+    subject, text, page = mail.render_transcript(session, "Library", messages.history("s1", for_staff=True))
     assert "private" not in text + page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b> question" in text
     assert subject.startswith("Your chat with Library")

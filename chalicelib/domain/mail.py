@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from .. import clock
+from ..config import settings
+from ..data import sessions
+from ..data.models import ChatSession, Message
+from ..errors import ChatChanged
+from ..observability import logger
+from ..statuses import Kind, Role
 
-from . import clock
-from .config import settings
-from .data.models import ChatSession, Message
-from .observability import logger
-
-TRANSCRIPT_KINDS = ("chat", "url", "answer")
+TRANSCRIPT_KINDS = (Kind.CHAT, Kind.URL, Kind.ANSWER)
 _ses: Any = None
 
 
@@ -40,15 +41,15 @@ def send(to: str, subject: str, text: str, html_body: str) -> None:
 
 
 def _speaker(message: Message) -> str:
-    if message.from_role == "patron":
+    if message.from_role == Role.PATRON:
         return "You"
     return message.from_name or "Librarian"
 
 
 def _line(message: Message) -> str:
-    if message.kind == "url":
+    if message.kind == Kind.URL:
         return f"{_speaker(message)} shared a link: {message.text}"
-    if message.kind == "answer":
+    if message.kind == Kind.ANSWER:
         return f"{_speaker(message)} answered: {message.text}"
     return f"{_speaker(message)}: {message.text}"
 
@@ -66,7 +67,7 @@ def render_transcript(
         stamp = clock.parse(message.sent_at).strftime("%H:%M")
         lines.append(f"[{stamp}] {_line(message)}")
         body = html.escape(message.text)
-        if message.kind == "url":
+        if message.kind == Kind.URL:
             body = f'<a href="{html.escape(message.text, quote=True)}">{body}</a>'
         rows.append(
             f"<p><small>{stamp}</small> <strong>{html.escape(_speaker(message))}</strong>: {body}</p>"
@@ -84,18 +85,15 @@ def send_transcript_once(session: ChatSession, library_name: str, messages: list
     if not session.patron_email:
         return False
     try:
-        session.update(
-            actions=[ChatSession.transcript_sent_at.set(clock.iso(clock.now()))],
-            condition=ChatSession.transcript_sent_at.does_not_exist(),
-        )
-    except UpdateError:
+        sessions.claim_transcript(session, clock.iso(clock.now()))
+    except ChatChanged:
         return False
     subject, text, page = render_transcript(session, library_name, messages)
     try:
         send(session.patron_email, subject, text, page)
     except Exception:
         logger.exception("transcript not sent; releasing the claim so a retry can send it")
-        session.update(actions=[ChatSession.transcript_sent_at.remove()])
+        sessions.release_transcript(session)
         raise
     return True
 

@@ -1,6 +1,6 @@
 """The question list's items: every chat and every question left for follow-up is a question,
 with a status and labels. A chat's question reads `live` while the chat goes on (QuestionPoint
-showed such chats as "answered", which misled librarians: seed 003)."""
+showed such chats as "answered", which misled librarians who then followed up nothing)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
-from . import clock, patron_token, presence, wire
-from .caller import Caller
-from .data import access
-from .data.models import ActivityEntry, ChatSession, Question
-from .errors import Forbidden, RateLimited
+from .. import clock
+from ..data import access
+from ..data.models import ActivityEntry, ChatSession, Question
+from ..statuses import EndedBy
 
 IN_PROGRESS = "in_progress"
 # A chat ended by its librarian's exit stays labelled in_progress for this long; the
@@ -80,7 +79,7 @@ def for_chat(session: ChatSession) -> Question:
 def status_after_chat(session: ChatSession, question: Question) -> str:
     """A resolution code decides; failing that, a close from the question list; failing that,
     'answered' if a librarian took the chat and 'open' (for follow-up) if nobody did."""
-    if session.ended_by == "exit":
+    if session.ended_by == EndedBy.EXIT:
         return "answered"
     if question.resolution_status:
         return question.resolution_status
@@ -96,7 +95,7 @@ def chat_ended(session: ChatSession) -> None:
         *status_actions(question, status_after_chat(session, question)),
         Question.updated_at.set(ended_at),
     ]
-    if session.ended_by == "exit":  # seed 000: answered, and labelled in_progress for a while
+    if session.ended_by == EndedBy.EXIT:  # answered, and labelled in_progress for a while
         until = clock.iso(clock.parse(ended_at) + IN_PROGRESS_FOR)
         labels = [*(label for label in question.labels if label != IN_PROGRESS), IN_PROGRESS]
         actions += [
@@ -147,26 +146,16 @@ def set_codes(
     raise RuntimeError(f"could not code {session.session_id}: too much contention")
 
 
-def submit_question(caller: Caller, request: wire.SubmitQuestion) -> None:
-    patron = caller.patron()
-    library = access.library(request.library)
-    linked: ChatSession | None = None
-    if request.session_id or request.patron_token:
-        if not request.patron_token:
-            raise Forbidden("To link a question to a chat, send the chat's patron_token.")
-        linked = patron_token.session_for(request.patron_token)
-        if request.session_id and request.session_id != linked.session_id:
-            raise Forbidden("That patron token is not for this chat.")
-    if not presence.count_request(patron):
-        raise RateLimited("Too many requests from this window; wait a minute and try again.")
-    question = new_question(
-        library=library.library_id,
-        source="ticket" if linked else "form",
-        status="open",
-        question=request.question,
-        name=request.name or None,
-        email=request.email,
-        session_id=linked.session_id if linked else None,
+def record_activity(
+    question: Question, kind: str, text: str, by: str, by_name: str | None, *extra: Any
+) -> None:
+    """Append follow-up to the question's activity, in one atomic list_append so concurrent
+    notes are never lost, with any further `extra` update actions; `question` is read back."""
+    entry = activity(kind, text, by, by_name)
+    question.update(
+        actions=[
+            Question.activity.set(Question.activity.append([entry])),
+            Question.updated_at.set(entry.at),
+            *extra,
+        ]
     )
-    question.save()
-    caller.reply(wire.QuestionSubmitted(question_id=question.question_id))

@@ -1,4 +1,5 @@
-"""The end of a chat, librarian side (seeds 001 and 002): codes, internal notes, tickets.
+"""The end of a chat, librarian side: codes, internal notes, tickets (QuestionPoint's and
+LibChat's wrap-up).
 
 The chat's own librarian may do these, during or after the chat, and so may an admin of
 the patron's library; nobody else (another library's chat is not theirs to code).
@@ -6,12 +7,14 @@ the patron's library; nobody else (another library's chat is not theirs to code)
 
 from __future__ import annotations
 
-from . import chat, codes, questions, wire
+from ..data import access
+from ..data.models import ChatSession, Connection
+from ..domain import codes, messages, questions
+from ..errors import BadRequest, Forbidden
+from ..statuses import Kind
+from ..wire import actions as wire
+from ..wire.events import Ack, QuestionSubmitted
 from .caller import Caller
-from .data import access
-from .data.models import ChatSession, Connection
-from .errors import BadRequest, Forbidden
-from .transcript import Author
 
 
 def _wrapping_up(caller: Caller, session_id: str) -> tuple[Connection, ChatSession]:
@@ -41,9 +44,9 @@ def set_codes(caller: Caller, request: wire.SetCodes) -> None:
 def internal_note(caller: Caller, request: wire.InternalNote) -> None:
     """A note kept with the transcript, also after the chat has ended; librarians only."""
     librarian, session = _wrapping_up(caller, request.session_id)
-    author = Author("librarian", librarian.name, librarian.librarian or "")
-    appended = chat.post(session, author, request.text, "note", ref=caller.ref, require_live=False)
-    caller.reply(wire.Ack(seq=appended.seq))
+    author = messages.librarian(librarian.librarian or "", librarian.name)
+    appended = messages.post(session, author, request.text, Kind.NOTE, ref=caller.ref, require_live=False)
+    caller.reply(Ack(seq=appended.seq))
 
 
 def create_ticket(caller: Caller, request: wire.CreateTicket) -> None:
@@ -65,4 +68,4 @@ def create_ticket(caller: Caller, request: wire.CreateTicket) -> None:
         history=note,
     )
     ticket.save()
-    caller.reply(wire.QuestionSubmitted(question_id=ticket.question_id))
+    caller.reply(QuestionSubmitted(question_id=ticket.question_id))

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from . import chat, clock, delivery, handoff, presence, questions
-from .data import access
-from .errors import SessionEnded
-from .observability import logger
+from .. import clock, delivery
+from ..data import access
+from ..domain import chats, handoff, presence, questions
+from ..errors import SessionEnded
+from ..observability import logger
+from ..statuses import EndedBy
 
 # API Gateway closes a socket idle for ten minutes; one younger than that cannot have gone
 # silently for long, so the sweep leaves it alone.
@@ -23,21 +25,25 @@ def expire_reconnects(now: datetime) -> int:
     changed = 0
     for session_id in access.chats_past_patron_grace(deadline):
         session = access.session(session_id)
-        if session.status == "ended" or not session.patron_back_by or session.patron_back_by > deadline:
+        if not session.patron_overdue(deadline):
             continue  # came back, or went away again later, since the index was read
         try:
-            chat.end(session, "disconnect")
+            chats.end(session, EndedBy.DISCONNECT)
         except SessionEnded:
             continue
         changed += 1
     for session_id in access.chats_past_librarian_grace(deadline):
         session = access.session(session_id)
-        if session.status == "ended" or not session.librarian_back_by or session.librarian_back_by > deadline:
+        if not session.librarian_overdue(deadline):
             continue
         if session.librarian in session.staff_connections.as_dict().values():
             presence.librarian_back(session)  # a stale mark: a socket of theirs is in the chat
-        elif handoff.requeue(session):
-            changed += 1
+            continue
+        try:
+            handoff.requeue(session)
+        except SessionEnded:
+            continue
+        changed += 1
     return changed
 
 
@@ -55,7 +61,7 @@ def sweep_connections(now: datetime) -> int:
 
 
 def clear_in_progress(now: datetime) -> int:
-    """Take the in_progress label off questions of chats ended by an exit (seed 000)."""
+    """Take the in_progress label off questions of chats ended by an exit."""
     changed = 0
     for question_id, until in access.questions_in_progress_until(clock.iso(now)):
         changed += questions.clear_in_progress(question_id, until)

@@ -6,9 +6,9 @@ import hashlib
 import hmac
 import secrets
 
-from .data import access
-from .data.models import ChatSession
-from .errors import Forbidden, NotFound
+from ..data import access
+from ..data.models import ChatSession
+from ..errors import Forbidden, NotFound
 
 
 def _hash(secret: str) -> str:

@@ -11,9 +11,10 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
-from .config import settings
-from .data import access
-from .errors import Unauthorized
+from ..config import settings
+from ..data import access
+from ..errors import Unauthorized
+from ..wire.rest import LibrarianView, SignedIn
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -40,13 +41,8 @@ class Librarian:
     library: str
     is_admin: bool
 
-    def public(self) -> dict[str, object]:
-        return {
-            "email": self.email,
-            "name": self.name,
-            "library": self.library,
-            "is_admin": self.is_admin,
-        }
+    def view(self) -> LibrarianView:
+        return LibrarianView(email=self.email, name=self.name, library=self.library, is_admin=self.is_admin)
 
 
 @cache
@@ -73,7 +69,7 @@ def _unb64(text: str) -> bytes:
 
 
 def issue_token(librarian: Librarian) -> str:
-    claims = {**librarian.public(), "exp": int(time.time()) + settings().token_ttl_seconds}
+    claims = {**librarian.view().model_dump(), "exp": int(time.time()) + settings().token_ttl_seconds}
     body = _b64(json.dumps(claims, separators=(",", ":")).encode())
     signature = _b64(hmac.new(_secret(), body.encode(), hashlib.sha256).digest())
     return f"{body}.{signature}"
@@ -92,9 +88,9 @@ def read_token(token: str | None) -> Librarian:
     return Librarian(claims["email"], claims["name"], claims["library"], bool(claims["is_admin"]))
 
 
-def login(email: str, password: str) -> dict[str, object]:
+def login(email: str, password: str) -> SignedIn:
     member = access.staff_member(email)
     if member is None or not _password_matches(password, member.password_hash):
         raise Unauthorized("That e-mail and password do not match.")
     librarian = Librarian(member.email, member.name, member.library, member.is_admin)
-    return {"token": issue_token(librarian), "librarian": librarian.public()}
+    return SignedIn(token=issue_token(librarian), librarian=librarian.view())

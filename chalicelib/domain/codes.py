@@ -5,56 +5,13 @@ below ship with the project; a library that has not customised its lists uses th
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from ..data.models import Library
+from ..wire.rest import CodeLists, DescriptiveCode, QuestionStatus, ResolutionCode
 
-from .data.models import Library
+QUESTION_STATUSES: tuple[QuestionStatus, ...] = ("open", "pending", "answered", "referred", "closed")
 
-QUESTION_STATUSES = ("open", "pending", "answered", "referred", "closed")
-MAX_DESCRIPTIVE_PER_CHAT = 4
-
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(defer_build=True)  # built on first use: a cold start skips it
-
-
-class ResolutionCode(_Model):
-    code: Code
-    label: Label
-    status: Literal["open", "pending", "answered", "referred", "closed"]
-
-
-class DescriptiveCode(_Model):
-    code: Code
-    label: Label
-
-
-class CodeLists(_Model):
-    resolution: Annotated[list[ResolutionCode], Field(min_length=1, max_length=100)]
-    descriptive: Annotated[list[DescriptiveCode], Field(max_length=300)]
-
-    @model_validator(mode="after")
-    def _unique(self) -> CodeLists:
-        for name, items in (("resolution", self.resolution), ("descriptive", self.descriptive)):
-            seen = [item.code for item in items]
-            repeated = sorted({code for code in seen if seen.count(code) > 1})
-            if repeated:
-                raise ValueError(f"{name} codes must be unique; repeated: {', '.join(repeated)}")
-        return self
-
-    def resolution_status(self, code: str) -> str | None:
-        return next((item.status for item in self.resolution if item.code == code), None)
-
-    def unknown_descriptive(self, codes: list[str]) -> list[str]:
-        known = {item.code for item in self.descriptive}
-        return [code for code in codes if code not in known]
-
-
-DEFAULT_RESOLUTION = [
+DEFAULT_RESOLUTION: list[tuple[str, str, QuestionStatus]] = [
     ("answered", "Answered", "answered"),
     ("followup_by_me", "Follow-up by me", "pending"),
     ("followup_by_patrons_library", "Follow-up by the patron's library", "open"),
@@ -129,7 +86,7 @@ DEFAULT_DESCRIPTIVE = [
 @cache
 def defaults() -> CodeLists:
     return CodeLists(
-        resolution=[ResolutionCode(code=c, label=label, status=s) for c, label, s in DEFAULT_RESOLUTION],  # type: ignore[arg-type]
+        resolution=[ResolutionCode(code=c, label=label, status=s) for c, label, s in DEFAULT_RESOLUTION],
         descriptive=[DescriptiveCode(code=c, label=label) for c, label in DEFAULT_DESCRIPTIVE],
     )
 

@@ -1,0 +1,44 @@
+"""The chat monitor's queues: which libraries' requests a librarian watches, and what they see."""
+
+from __future__ import annotations
+
+from .. import serialize
+from ..data import access
+from ..domain import directory, presence
+from ..errors import Forbidden
+from ..wire import actions as wire
+from ..wire.events import QueueSnapshot
+from .caller import Caller
+
+
+def monitor(caller: Caller, request: wire.Monitor) -> None:
+    librarian = caller.librarian()
+    servable = directory.servable_queues(librarian.library or "")
+    queues = list(dict.fromkeys(request.queues or servable))
+    refused = [queue for queue in queues if queue not in servable]
+    if refused:
+        raise Forbidden(f"You may not monitor {', '.join(refused)}: not your library or cooperative.")
+    presence.start_monitoring(librarian, queues)
+    mine = presence.rejoin_open_chats(librarian)
+    caller.reply(
+        QueueSnapshot(
+            new=[
+                serialize.session_view(session, for_staff=True)
+                for queue in queues
+                for session in access.waiting_requests(queue)
+            ],
+            mine=[serialize.session_view(session, for_staff=True) for session in mine],
+            all=(
+                [
+                    serialize.session_view(s, for_staff=True)
+                    for s in access.live_sessions(librarian.library or "")
+                ]
+                if librarian.is_admin
+                else None
+            ),
+        )
+    )
+
+
+def stop_monitoring(caller: Caller, request: wire.StopMonitoring) -> None:
+    presence.stop_offering(caller.librarian())

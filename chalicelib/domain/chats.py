@@ -1,0 +1,115 @@
+"""A chat's life: opened by a patron, accepted by the first librarian, ended once.
+
+Each operation changes the chat through data.sessions and tells everyone concerned through
+notify; the action handlers that call them have already checked who may.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from .. import clock, notify, observability
+from ..data import access, sessions
+from ..data.models import ChatSession, Connection, Message
+from ..statuses import EndedBy, Kind, Status
+from . import mail, messages, patron_token, questions
+from .messages import SYSTEM
+
+CONNECTING = (
+    "Thanks for your question. We are connecting you to a librarian. While you wait, add any "
+    "detail that would help: what it is for, and what you have already tried."
+)
+ENDED = {
+    EndedBy.PATRON: "The patron ended the chat.",
+    EndedBy.LIBRARIAN: "{librarian} ended the chat.",
+    EndedBy.DISCONNECT: "The chat ended because the patron did not reconnect.",
+    EndedBy.EXIT: "{librarian} has left the service, so this chat has ended.",
+}
+
+
+@dataclass(frozen=True)
+class Opened:
+    session: ChatSession
+    patron_token: str
+    messages: list[Message]
+
+
+def open_chat(
+    patron: Connection,
+    library: str,
+    question: str,
+    *,
+    name: str | None,
+    email: str | None,
+    page_url: str | None,
+) -> Opened:
+    """A new request in its library's queue, with its question filed and its first messages
+    written in the same transaction. Nobody hears of it until `announce_opened`, so the
+    patron's reply (with their token) goes first."""
+    session_id = uuid.uuid4().hex
+    token, token_hash = patron_token.issue(session_id)
+    session = sessions.new(
+        session_id,
+        library,
+        created_at=clock.iso(clock.now()),
+        question=question,
+        patron_name=name,
+        patron_email=email,
+        patron_token_hash=token_hash,
+        page_url=page_url,
+        patron_connection=patron.connection_id,
+    )
+    first = messages.first_messages(
+        session, [(messages.patron(session), Kind.CHAT, question), (SYSTEM, Kind.SYSTEM, CONNECTING)]
+    )
+    session.last_seq = len(first)
+    sessions.create(session, questions.for_chat(session), *first)
+    patron.update(actions=[Connection.session_id.set(session.session_id)])
+    observability.count("ChatsRequested")
+    return Opened(session, token, first)
+
+
+def announce_opened(opened: Opened) -> None:
+    """The patron sees the first messages; the queue's monitors see the request."""
+    for message in opened.messages:
+        notify.message(opened.session, message)
+    notify.queue_update("added", opened.session)
+
+
+def accept(session: ChatSession, librarian: Connection) -> ChatSession:
+    """The librarian takes the request (AlreadyAccepted if someone was first)."""
+    taken_from = session.waiting_in()
+    sessions.accept(
+        session,
+        librarian.connection_id,
+        librarian.librarian or "",
+        librarian.name or "",
+        clock.iso(clock.now()),
+    )
+    observability.count("ChatsAccepted")
+    if session.accepted_at:
+        waited = clock.parse(session.accepted_at) - clock.parse(session.created_at)
+        observability.seconds("WaitToAccept", waited.total_seconds())
+    notify.session_update(session, skip=librarian.connection_id)
+    notify.queue_update("taken", session, taken_from)
+    return session
+
+
+def end(
+    session: ChatSession, ended_by: EndedBy, *, by_name: str | None = None, close: bool = False
+) -> ChatSession:
+    """End a live chat once: tell everyone in it, file its question, mail its transcript.
+    `close` also takes it off its librarian's My Active tab, in the same write."""
+    waited_in = session.waiting_in() if session.status == Status.WAITING else None
+    sessions.end(session, ended_by, clock.iso(clock.now()), close=close)
+    observability.count("ChatsEnded")
+    text = ENDED[ended_by].format(librarian=by_name or "The librarian")
+    session = messages.post(session, SYSTEM, text, Kind.SYSTEM, require_live=False).session
+    notify.session_update(session)
+    if waited_in:
+        notify.queue_update("removed", session, waited_in)
+    questions.chat_ended(session)
+    library = access.library(session.library)
+    mail.send_transcript_once(session, library.name, messages.history(session.session_id, for_staff=False))
+    return session

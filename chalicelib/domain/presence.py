@@ -1,0 +1,132 @@
+"""Connections coming and going: sign-in at $connect, clean-up at $disconnect or a 410, and
+the grace periods a dropped patron or librarian gets before their chat moves on."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from pynamodb.exceptions import DeleteError
+
+from .. import clock, notify
+from ..config import settings
+from ..data import access, sessions
+from ..data.models import ChatSession, Connection, Monitor
+from ..errors import ChatChanged
+from ..statuses import Status
+from . import auth
+
+# API Gateway closes every WebSocket within two hours; a row left behind by a lost
+# $disconnect expires a little after that.
+CONNECTION_LIFETIME = timedelta(hours=2, minutes=10)
+
+
+def connect(connection_id: str, token: str | None) -> None:
+    """Record a new socket; a librarian's token is checked here, and a bad one refused."""
+    now = clock.now()
+    connection = Connection(
+        connection_id=connection_id,
+        role="patron",
+        connected_at=clock.iso(now),
+        expires_at=now + CONNECTION_LIFETIME,
+    )
+    if token is not None:
+        librarian = auth.read_token(token)
+        connection.role = "librarian"
+        connection.librarian = librarian.email
+        connection.name = librarian.name
+        connection.library = librarian.library
+        connection.is_admin = librarian.is_admin
+    connection.save()
+
+
+def disconnect(connection_id: str) -> None:
+    """The socket is gone ($disconnect, or a post that met 410): forget it, and let its chats
+    wait for whoever held it."""
+    connection = access.connection(connection_id)
+    if connection is None:
+        return
+    stop_monitoring(connection)
+    with contextlib.suppress(DeleteError):
+        connection.delete()
+    if connection.role == "patron" and connection.session_id:
+        _patron_left(connection_id, connection.session_id)
+    elif connection.role == "librarian" and connection.librarian:
+        _librarian_left(connection_id, connection.librarian)
+
+
+def start_monitoring(librarian: Connection, queues: list[str]) -> None:
+    """Offer this socket the requests of `queues` (and no others)."""
+    stop_monitoring(librarian)
+    with Monitor.batch_write() as batch:
+        for queue in queues:
+            batch.save(
+                Monitor(
+                    queue=queue,
+                    connection_id=librarian.connection_id,
+                    librarian=librarian.librarian,
+                    expires_at=librarian.expires_at,
+                )
+            )
+    librarian.update(actions=[Connection.queues.set(queues)])
+
+
+def stop_monitoring(connection: Connection) -> None:
+    for queue in connection.queues or []:
+        Monitor(queue=queue, connection_id=connection.connection_id).delete()
+
+
+def stop_offering(librarian: Connection) -> None:
+    """New requests are no longer offered to this socket; its chats go on."""
+    stop_monitoring(librarian)
+    librarian.update(actions=[Connection.queues.remove()])
+
+
+def _patron_left(connection_id: str, session_id: str) -> None:
+    """A live chat waits for its patron for the grace period; librarians are told at once."""
+    session = access.session(session_id)
+    if session.patron_connection != connection_id or session.status == Status.ENDED:
+        return
+    back_by = clock.now() + timedelta(seconds=settings().patron_grace_seconds)
+    try:
+        sessions.patron_away(session, connection_id, clock.iso(back_by))
+    except ChatChanged:
+        return  # the patron came back, or the chat ended, in the meantime
+    if session.status == Status.RECONNECTING:
+        notify.session_update(session)
+
+
+def _librarian_left(connection_id: str, librarian: str) -> None:
+    """The socket leaves each of the librarian's chats. A chat whose librarian has no socket
+    left in it waits for them for the grace period, and its patron is told they are
+    reconnecting; the chat is not ended."""
+    back_by = clock.iso(clock.now() + timedelta(seconds=settings().librarian_grace_seconds))
+    for session in access.open_sessions_of(librarian):
+        if connection_id not in session.staff_connection_ids():
+            continue
+        try:
+            now_away = sessions.librarian_socket_left(session, connection_id, back_by)
+        except ChatChanged:
+            continue
+        if now_away:
+            notify.session_update(session)
+
+
+def librarian_back(session: ChatSession, connection_id: str | None = None) -> None:
+    """The librarian is in their chat again (on `connection_id`, when given): clear the away
+    mark, and tell everyone in the chat if there was one."""
+    try:
+        was_away = sessions.librarian_back(session, connection_id)
+    except ChatChanged:
+        return  # ended meanwhile
+    if was_away:
+        notify.session_update(session)
+
+
+def rejoin_open_chats(librarian: Connection) -> list[ChatSession]:
+    """A librarian back on a new socket takes their open chats with them."""
+    chats = access.open_sessions_of(librarian.librarian or "")
+    for session in chats:
+        if session.status != Status.ENDED and librarian.connection_id not in session.staff_connection_ids():
+            librarian_back(session, librarian.connection_id)
+    return chats

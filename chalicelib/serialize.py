@@ -1,0 +1,95 @@
+"""How stored items look on the wire: chats, messages and questions as events and REST replies
+show them."""
+
+from __future__ import annotations
+
+from .data.models import ChatSession, Message, Question
+from .statuses import EndedBy, Kind, Role, Status
+from .wire.events import MessageEvent, MessageView, Person, Sender, SessionUpdate, SessionView
+from .wire.rest import ActivityView, PatronView, QuestionDetail, QuestionSummary
+
+
+def policy_url(library_id: str) -> str:
+    return f"/api/libraries/{library_id}/policy"
+
+
+def message_view(message: Message) -> MessageView:
+    return MessageView(
+        session_id=message.session_id,
+        seq=int(message.seq),
+        kind=Kind(message.kind),
+        sender=Sender(role=Role(message.from_role), name=message.from_name),
+        text=message.text,
+        sent_at=message.sent_at,
+    )
+
+
+def message_event(message: Message) -> MessageEvent:
+    return MessageEvent(**message_view(message).model_dump())
+
+
+def librarian_of(session: ChatSession) -> Person | None:
+    if not session.librarian:
+        return None
+    return Person(
+        name=session.staff_names.as_dict().get(session.librarian),
+        reconnecting=True if session.librarian_is_away() else None,
+    )
+
+
+def session_view(session: ChatSession, *, for_staff: bool) -> SessionView:
+    return SessionView(
+        session_id=session.session_id,
+        library=session.library,
+        status=Status(session.status),
+        question=session.question,
+        patron=Person(name=session.patron_name, email=session.patron_email if for_staff else None),
+        librarian=librarian_of(session),
+        created_at=session.created_at,
+        accepted_at=session.accepted_at,
+        ended_at=session.ended_at,
+        ended_by=EndedBy(session.ended_by) if session.ended_by else None,
+        last_seq=int(session.last_seq),
+        page_url=session.page_url if for_staff else None,
+        policy_url=policy_url(session.library) if for_staff else None,
+    )
+
+
+def session_update(session: ChatSession) -> SessionUpdate:
+    return SessionUpdate(
+        session_id=session.session_id,
+        status=Status(session.status),
+        librarian=librarian_of(session),
+        ended_by=EndedBy(session.ended_by) if session.ended_by else None,
+        ended_at=session.ended_at,
+    )
+
+
+def question_summary(question: Question) -> QuestionSummary:
+    return QuestionSummary(
+        question_id=question.question_id,
+        library=question.library,
+        source=question.source,
+        status=question.status,
+        labels=list(question.labels),
+        question=question.question,
+        patron=PatronView(name=question.patron_name, email=question.patron_email),
+        session_id=question.session_id,
+        created_at=question.created_at,
+        updated_at=question.updated_at,
+        resolution=question.resolution,
+        descriptive=list(question.descriptive or []),
+        in_analytics=question.in_analytics,
+    )
+
+
+def question_detail(
+    question: Question, session: ChatSession | None, transcript: list[Message]
+) -> QuestionDetail:
+    """A question with its follow-up activity and, when it came from a chat, its transcript."""
+    return QuestionDetail(
+        **question_summary(question).model_dump(),
+        activity=[ActivityView(**entry.as_dict()) for entry in question.activity or []],
+        session=session_view(session, for_staff=True) if session else None,
+        transcript=[message_view(m) for m in transcript],
+    )

@@ -1,0 +1,189 @@
+"""A model per inbound WebSocket action: `{"action": NAME, "ref"?: ..., ...fields}`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+from urllib.parse import urlsplit
+
+from pydantic import Field, StringConstraints, field_validator
+
+from .. import limits
+from .base import CodeId, Email, Id, Inbound, Ref, ShortText, Text
+
+
+class Action(Inbound):
+    """Every client frame: an action name and an optional client reference to echo."""
+
+    action: str
+    ref: Ref | None = None
+
+
+# --- patron --------------------------------------------------------------------------------
+
+
+class RequestChat(Action):
+    action: Literal["request_chat"]
+    library: Id
+    question: Text
+    name: ShortText | None = None
+    email: Email | None = None
+    page_url: Annotated[str, StringConstraints(max_length=limits.PAGE_URL)] | None = None
+
+
+class SubmitQuestion(Action):
+    action: Literal["submit_question"]
+    library: Id
+    question: Text
+    email: Email
+    name: ShortText | None = None
+    session_id: Id | None = None
+    patron_token: Id | None = None
+
+
+class Resume(Action):
+    action: Literal["resume"]
+    patron_token: Id
+    after_seq: Annotated[int, Field(ge=0)] = 0
+
+
+# --- librarian -----------------------------------------------------------------------------
+
+
+class Monitor(Action):
+    action: Literal["monitor"]
+    queues: Annotated[list[Id], Field(max_length=50)] | None = None
+
+
+class StopMonitoring(Action):
+    action: Literal["stop_monitoring"]
+
+
+class Accept(Action):
+    action: Literal["accept"]
+    session_id: Id
+
+
+class PushUrl(Action):
+    action: Literal["push_url"]
+    session_id: Id
+    url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.TEXT)]
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("only http and https addresses can be pushed")
+        return url
+
+
+class Note(Action):
+    action: Literal["note"]
+    session_id: Id
+    text: Text
+
+
+class CloseChat(Action):
+    action: Literal["close_chat"]
+    session_id: Id
+
+
+class SetCodes(Action):
+    action: Literal["set_codes"]
+    session_id: Id
+    resolution: CodeId
+    descriptive: Annotated[list[CodeId], Field(max_length=limits.DESCRIPTIVE_CODES)] = []
+    analytics: bool = True  # count the chat in reports ("add to analytics")
+
+
+class InternalNote(Action):
+    """Saved with the transcript after (or during) the chat; never shown to the patron."""
+
+    action: Literal["internal_note"]
+    session_id: Id
+    text: Text
+
+
+class CreateTicket(Action):
+    action: Literal["create_ticket"]
+    session_id: Id
+    note: Text | None = None
+
+
+class Transfer(Action):
+    action: Literal["transfer"]
+    session_id: Id
+    library: Id | None = None
+    librarian: Annotated[str, StringConstraints(max_length=limits.EMAIL)] | None = None
+    note: Text | None = None
+
+
+class Logout(Action):
+    action: Literal["logout"]
+
+
+# --- either side ---------------------------------------------------------------------------
+
+
+class SendMessage(Action):
+    action: Literal["send_message"]
+    session_id: Id
+    text: Text
+    patron_token: Id | None = None
+
+
+class Typing(Action):
+    action: Literal["typing"]
+    session_id: Id
+    typing: bool
+    patron_token: Id | None = None
+
+
+class EndChat(Action):
+    action: Literal["end_chat"]
+    session_id: Id
+    patron_token: Id | None = None
+
+
+class Heartbeat(Action):
+    action: Literal["heartbeat"]
+
+
+class History(Action):
+    """Catch up on a chat: a librarian back from a drop, or a page that lost its copy."""
+
+    action: Literal["history"]
+    session_id: Id
+    after_seq: Annotated[int, Field(ge=0)] = 0
+    patron_token: Id | None = None
+
+
+def _name(model: type[Action]) -> str:
+    (name,) = get_args(model.model_fields["action"].annotation)
+    return str(name)
+
+
+INBOUND: dict[str, type[Action]] = {
+    _name(model): model
+    for model in (
+        RequestChat,
+        SubmitQuestion,
+        Resume,
+        Monitor,
+        StopMonitoring,
+        Accept,
+        PushUrl,
+        Note,
+        SendMessage,
+        Typing,
+        EndChat,
+        CloseChat,
+        Heartbeat,
+        History,
+        SetCodes,
+        InternalNote,
+        CreateTicket,
+        Transfer,
+        Logout,
+    )
+}

@@ -1,0 +1,170 @@
+"""REST bodies and replies under /api. Errors are `{"code", "message"}` with an HTTP status."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from .. import limits
+from .base import Inbound, Outbound, Text
+from .events import Alternative, MessageView, SessionView
+
+# --- bodies ---------------------------------------------------------------------------------------
+
+
+class LoginBody(Inbound):
+    email: str
+    password: str
+
+
+class TextBody(Inbound):
+    text: Text
+
+
+class QuestionQuery(Inbound):
+    """`GET /questions` query parameters."""
+
+    library: str | None = None
+    status: str | None = None
+    label: str | None = None
+    limit: Annotated[int, Field(ge=1)] = 50
+    cursor: str | None = None
+
+
+# --- replies --------------------------------------------------------------------------------------
+
+
+class ErrorReply(Outbound):
+    code: str
+    message: str
+
+
+class Limits(Outbound):
+    """The limits the pages size their fields by (see chalicelib/limits.py)."""
+
+    text: int = limits.TEXT
+    name: int = limits.NAME
+    email: int = limits.EMAIL
+    code: int = limits.CODE
+    code_label: int = limits.CODE_LABEL
+    descriptive_codes: int = limits.DESCRIPTIVE_CODES
+
+
+class LibrarianView(Outbound):
+    email: str
+    name: str
+    library: str
+    is_admin: bool
+
+
+class SignedIn(Outbound):
+    token: str
+    librarian: LibrarianView
+    limits: Limits = Field(default_factory=Limits)
+
+
+class Me(LibrarianView):
+    limits: Limits = Field(default_factory=Limits)
+
+
+class AvailabilityReply(Outbound):
+    available: bool
+    message: str
+    alternatives: list[Alternative]
+    name: str  # the library's, for the patron's window
+    hours: str
+    limits: Limits = Field(default_factory=Limits)
+
+
+class PolicyReply(Outbound):
+    library_id: str
+    name: str
+    cooperative: str | None
+    policy: str
+    hours: str
+    alternatives: list[Alternative]
+
+
+# --- code lists (a body and a reply) ----------------------------------------------------------------
+
+Code = Annotated[str, StringConstraints(pattern=rf"^[a-z0-9_]{{1,{limits.CODE}}}$")]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.CODE_LABEL)]
+QuestionStatus = Literal["open", "pending", "answered", "referred", "closed"]
+
+
+class ResolutionCode(Inbound):
+    code: Code
+    label: Label
+    status: QuestionStatus
+
+
+class DescriptiveCode(Inbound):
+    code: Code
+    label: Label
+
+
+class CodeLists(Inbound):
+    """A library's wrap-up codes: `PUT /libraries/{id}/codes` takes what `GET` returns."""
+
+    resolution: Annotated[list[ResolutionCode], Field(min_length=1, max_length=100)]
+    descriptive: Annotated[list[DescriptiveCode], Field(max_length=300)]
+
+    @model_validator(mode="after")
+    def _unique(self) -> CodeLists:
+        for name, items in (("resolution", self.resolution), ("descriptive", self.descriptive)):
+            seen = [item.code for item in items]
+            repeated = sorted({code for code in seen if seen.count(code) > 1})
+            if repeated:
+                raise ValueError(f"{name} codes must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    def resolution_status(self, code: str) -> str | None:
+        return next((item.status for item in self.resolution if item.code == code), None)
+
+    def unknown_descriptive(self, codes: list[str]) -> list[str]:
+        known = {item.code for item in self.descriptive}
+        return [code for code in codes if code not in known]
+
+
+# --- the question list ------------------------------------------------------------------------------
+
+
+class PatronView(Outbound):
+    name: str | None
+    email: str | None
+
+
+class ActivityView(Outbound):
+    kind: str
+    text: str
+    by: str
+    by_name: str | None = None
+    at: str
+
+
+class QuestionSummary(Outbound):
+    question_id: str
+    library: str
+    source: str
+    status: str
+    labels: list[str]
+    question: str
+    patron: PatronView
+    session_id: str | None
+    created_at: str
+    updated_at: str
+    resolution: str | None
+    descriptive: list[str]
+    in_analytics: bool
+
+
+class QuestionPage(Outbound):
+    questions: list[QuestionSummary]
+    next: str | None
+
+
+class QuestionDetail(QuestionSummary):
+    activity: list[ActivityView]
+    session: SessionView | None
+    transcript: list[MessageView]
