@@ -23,9 +23,11 @@ run: $(READY)  ## the whole service on http://127.0.0.1:8000 (PORT=..., ARGS=--n
 test: $(READY) $(NODE_READY) lint  ## every test, browser tests included (Chromium at /usr/bin/chromium)
 	$(PY) -m pytest
 
-lint: $(READY)
+lint: $(READY)  ## ruff, mypy (strict), and import-linter's layer contracts (pyproject.toml)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(READY)  ## N concurrent chats through the local gateway; prints figures
 	$(PY) -m bench $(ARGS)

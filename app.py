@@ -1,6 +1,6 @@
 """Refdesk's Lambda entry points: a table of contents, each wired to one function in chalicelib."""
 
-from chalice import Chalice, Rate
+from chalice.app import Chalice, Rate
 
 from chalicelib import delivery
 from chalicelib.actions import jobs, library, question_list, signin

@@ -7,6 +7,10 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .gateway import Gateway
 
 
 def _configure_environment(port: int, *, real_aws: bool) -> None:
@@ -77,7 +81,7 @@ def aws_root() -> str:
     return str(Path(__file__).resolve().parent.parent)
 
 
-async def _serve(gateway, args) -> None:  # type: ignore[no-untyped-def]
+async def _serve(gateway: Gateway, args: argparse.Namespace) -> None:
     from aiohttp import web
 
     runner = web.AppRunner(gateway.web_app(), access_log=None)

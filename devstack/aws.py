@@ -30,7 +30,7 @@ def _one_at_a_time(self: BotocoreStubber, request: Any) -> Any:
         return _process_request(self, request)
 
 
-BotocoreStubber.process_request = _one_at_a_time  # type: ignore[method-assign]
+BotocoreStubber.process_request = _one_at_a_time
 
 
 # --- what the dev routes report ----------------------------------------------------------------
@@ -41,7 +41,7 @@ _calls_lock = threading.Lock()
 
 
 def _count_call(event_name: str, **_: Any) -> None:
-    _, service, operation = event_name.split(".", 2)
+    _when, service, operation = event_name.split(".", 2)
     with _calls_lock:
         calls[f"{service}.{operation}"] += 1
 

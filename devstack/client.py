@@ -123,7 +123,7 @@ class Stack:
     def login(self, email: str, password: str = "demo-password") -> str:
         status, body = http("POST", f"{self.base}/api/login", {"email": email, "password": password})
         assert status == 200, body
-        return body["token"]
+        return str(body["token"])
 
     def patron(self) -> Client:
         return Client(self.ws_url)
@@ -132,7 +132,8 @@ class Stack:
         return Client(self.ws_url, self.login(email, password))
 
     def outbox(self) -> list[Frame]:
-        return http("GET", f"{self.base}/dev/outbox")[1]
+        outbox: list[Frame] = http("GET", f"{self.base}/dev/outbox")[1]
+        return outbox
 
     def mails_to(self, address: str, at_least: int = 1, timeout: float = 10) -> list[Frame]:
         """The e-mails sent to `address`, once there are `at_least` of them (mail goes out
@@ -145,7 +146,8 @@ class Stack:
             time.sleep(0.05)
 
     def run_job(self, job: str, now: str) -> Frame:
-        return http("POST", f"{self.base}/dev/jobs/{job}?now={now}")[1]
+        result: Frame = http("POST", f"{self.base}/dev/jobs/{job}?now={now}")[1]
+        return result
 
     def fixtures(self, spec: Frame) -> None:
         status, body = http("POST", f"{self.base}/dev/fixtures", spec)
@@ -155,4 +157,5 @@ class Stack:
         http("POST", f"{self.base}/dev/lose_next_disconnect")
 
     def calls(self) -> dict[str, int]:
-        return http("GET", f"{self.base}/dev/calls")[1]
+        counts: dict[str, int] = http("GET", f"{self.base}/dev/calls")[1]
+        return counts

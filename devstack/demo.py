@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.data.models import Library, Staff
 from chalicelib.domain.auth import hash_password
 
@@ -50,7 +52,7 @@ def load() -> None:
         save_staff(email, name, library, PASSWORD, is_admin=is_admin)
 
 
-def load_fixtures(spec: dict) -> None:
+def load_fixtures(spec: dict[str, Any]) -> None:
     """{"libraries": [{id, name, cooperative?, alternatives?, policy?}],
     "staff": [{email, name, library, admin?, password?}]}"""
     for library in spec.get("libraries", []):

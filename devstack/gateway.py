@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +55,13 @@ def _page_headers(target: Path) -> dict[str, str]:
 def _connection_id() -> str:
     """Shaped like API Gateway's: 12 random bytes, base64 (so it may end in '=')."""
     return base64.b64encode(secrets.token_bytes(12)).decode()
+
+
+def _redirect(to: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def redirect(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(to)
+
+    return redirect
 
 
 def _now_ms() -> int:
@@ -341,9 +349,9 @@ class Gateway:
         app.router.add_get("/chat/{library_id}", self.chat_page)
         app.router.add_get("/widget/{path:.*}", self.static)
         for section in ("monitor", "demo"):
-            app.router.add_get(f"/{section}", lambda r, s=section: web.HTTPFound(f"/{s}/"))
+            app.router.add_get(f"/{section}", _redirect(f"/{section}/"))
             app.router.add_get(f"/{{section:{section}}}/{{path:.*}}", self.static)
-        app.router.add_get("/", lambda r: web.HTTPFound("/demo/"))
+        app.router.add_get("/", _redirect("/demo/"))
         app.router.add_get("/dev/outbox", self.dev_outbox)
         app.router.add_post("/dev/jobs/{job}", self.dev_job)
         app.router.add_get("/dev/calls", self.dev_calls)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -50,7 +50,7 @@ def running_stack(
                 process.kill()
 
 
-def _wait_until_up(process: subprocess.Popen, base: str, log_path: Path) -> None:
+def _wait_until_up(process: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
     deadline = time.monotonic() + 60
     while True:
         try:

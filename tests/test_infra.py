@@ -23,8 +23,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 def _packager():
     spec = importlib.util.spec_from_file_location("infra_package", ROOT / "infra" / "package.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    spec.loader.exec_module(module)
     return module
 
 

@@ -8,6 +8,7 @@ from .. import delivery
 from ..data import access
 from ..data.models import Connection
 from ..errors import Forbidden, Unauthorized
+from ..statuses import Role
 from ..wire.events import Event
 
 
@@ -27,13 +28,13 @@ class Caller:
 
     def librarian(self) -> Connection:
         connection = self.connection()
-        if connection.role != "librarian":
+        if connection.role != Role.LIBRARIAN:
             raise Unauthorized("Only a signed-in librarian may do that.")
         return connection
 
     def patron(self) -> Connection:
         connection = self.connection()
-        if connection.role != "patron":
+        if connection.role != Role.PATRON:
             raise Forbidden("That is something a patron does, not a librarian.")
         return connection
 

@@ -11,7 +11,7 @@ from ..data import access
 from ..domain import chats, handoff, presence, questions
 from ..errors import SessionEnded
 from ..observability import logger
-from ..statuses import EndedBy
+from ..statuses import EndedBy, Role
 
 # API Gateway closes a socket idle for ten minutes; one younger than that cannot have gone
 # silently for long, so the sweep leaves it alone.
@@ -52,7 +52,7 @@ def sweep_connections(now: datetime) -> int:
     ask the management API about each one old enough, and treat a 410 as a disconnect."""
     changed = 0
     opened_before = clock.iso(now - IDLE_TIMEOUT)
-    for role in ("librarian", "patron"):
+    for role in (Role.LIBRARIAN, Role.PATRON):
         for connection_id in access.connections_opened_before(role, opened_before):
             if delivery.is_gone(connection_id):
                 presence.disconnect(connection_id)

@@ -12,6 +12,8 @@ from pynamodb.pagination import ResultIterator
 
 from ..errors import NotFound
 from .models import (
+    LIBRARIAN_AWAY,
+    PATRON_AWAY,
     ChatSession,
     Connection,
     Library,
@@ -78,13 +80,13 @@ def open_sessions_of(librarian: str) -> list[ChatSession]:
 
 def chats_past_patron_grace(now: str) -> list[str]:
     """Ids of chats whose patron was due back by `now` and is not."""
-    rows = ChatSession.awaiting_patron.query("patron", ChatSession.patron_back_by <= now)
+    rows = ChatSession.awaiting_patron.query(PATRON_AWAY, ChatSession.patron_back_by <= now)
     return [row.session_id for row in rows]
 
 
 def chats_past_librarian_grace(now: str) -> list[str]:
     """Ids of chats whose librarian was due back by `now` and is not."""
-    rows = ChatSession.awaiting_librarian.query("librarian", ChatSession.librarian_back_by <= now)
+    rows = ChatSession.awaiting_librarian.query(LIBRARIAN_AWAY, ChatSession.librarian_back_by <= now)
     return [row.session_id for row in rows]
 
 

@@ -7,6 +7,8 @@ the items a queue view or a scheduled job needs, and nothing is ever Scanned.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -31,11 +33,11 @@ class _Meta:
     billing_mode = "PAY_PER_REQUEST"
 
 
-def _meta(name: str) -> type:
+def _meta(name: str) -> Any:
     return type("Meta", (_Meta,), {"table_name": _settings.table(name)})
 
 
-def _index_meta(name: str, projection: type = AllProjection) -> type:
+def _index_meta(name: str, projection: type = AllProjection) -> Any:
     return type("Meta", (), {"index_name": name, "projection": projection()})
 
 
@@ -91,9 +93,9 @@ class Connection(Model):
     library = UnicodeAttribute(null=True)
     is_admin = BooleanAttribute(default=False)
     session_id = UnicodeAttribute(null=True)  # a patron's chat
-    queues = ListAttribute(of=UnicodeAttribute, null=True)  # set while monitoring
+    queues: ListAttribute[Any] = ListAttribute(of=UnicodeAttribute, null=True)  # set while monitoring
     connected_at = UnicodeAttribute()
-    recent_requests = ListAttribute(of=UnicodeAttribute, null=True)  # rate limiting
+    recent_requests: ListAttribute[Any] = ListAttribute(of=UnicodeAttribute, null=True)  # rate limiting
     expires_at = TTLAttribute()  # API Gateway closes every connection within two hours
     by_age = ConnectionsByAge()
 
@@ -127,6 +129,9 @@ class OpenByLibrarian(GlobalSecondaryIndex):
     Meta = _index_meta("open-index")
     open_librarian = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
+
+
+PATRON_AWAY, LIBRARIAN_AWAY = "patron", "librarian"  # the away indexes' constant hash keys
 
 
 class PatronAway(GlobalSecondaryIndex):
@@ -163,10 +168,14 @@ class ChatSession(Model):
     ended_by = UnicodeAttribute(null=True)  # a statuses.EndedBy
     librarian = UnicodeAttribute(null=True)  # the owner's e-mail
     patron_connection = UnicodeAttribute(null=True)
-    staff_connections = MapAttribute(default=dict)  # connection id -> librarian e-mail
-    staff_names = MapAttribute(default=dict)  # librarian e-mail -> display name
+    staff_connections: MapAttribute[str, Any] = MapAttribute(
+        default=dict
+    )  # connection id -> librarian e-mail
+    staff_names: MapAttribute[str, Any] = MapAttribute(default=dict)  # librarian e-mail -> display name
     last_seq = NumberAttribute(default=0)
-    refs = MapAttribute(default=dict)  # client ref -> seq, so a retried send is not repeated
+    refs: MapAttribute[str, Any] = MapAttribute(
+        default=dict
+    )  # client ref -> seq, so a retried send is not repeated
     transcript_sent_at = UnicodeAttribute(null=True)
     # sparse index keys: set and removed by data/sessions.py alone
     waiting_queue = UnicodeAttribute(null=True)
@@ -249,7 +258,7 @@ class QuestionsInProgress(GlobalSecondaryIndex):
     in_progress_until = UnicodeAttribute(range_key=True)
 
 
-class ActivityEntry(MapAttribute):
+class ActivityEntry(MapAttribute[str, str]):
     """Follow-up done on a question: an answer, a note, a message to the chat's librarian, a close."""
 
     kind = UnicodeAttribute()
@@ -266,7 +275,7 @@ class Question(Model):
     source = UnicodeAttribute()  # chat | form | ticket
     status = UnicodeAttribute()  # live | open | pending | answered | referred | closed
     library_status = UnicodeAttribute()
-    labels = ListAttribute(of=UnicodeAttribute, default=list)
+    labels: ListAttribute[Any] = ListAttribute(of=UnicodeAttribute, default=list)
     question = UnicodeAttribute()
     patron_name = UnicodeAttribute(null=True)
     patron_email = UnicodeAttribute(null=True)
@@ -276,11 +285,11 @@ class Question(Model):
     # wrap-up, set by the chat's librarian
     resolution = UnicodeAttribute(null=True)
     resolution_status = UnicodeAttribute(null=True)  # the status the resolution code decides
-    descriptive = ListAttribute(of=UnicodeAttribute, null=True)
+    descriptive: ListAttribute[Any] = ListAttribute(of=UnicodeAttribute, null=True)
     in_analytics = BooleanAttribute(default=True)
     closed_by = UnicodeAttribute(null=True)  # closed from the question list while the chat was live
     # follow-up done in the question list, appended atomically (list_append): none is lost
-    activity = ListAttribute(of=ActivityEntry, default=list)
+    activity: ListAttribute[ActivityEntry] = ListAttribute(of=ActivityEntry, default=list)
     in_progress = UnicodeAttribute(null=True)
     in_progress_until = UnicodeAttribute(null=True)
 

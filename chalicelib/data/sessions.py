@@ -14,14 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
 from ..errors import AlreadyAccepted, ChatChanged, SessionEnded
 from ..statuses import IN_PROGRESS, LIVE, EndedBy, Status
 from . import access
-from .models import ChatSession, Message, transaction
-
-PATRON_AWAY, LIBRARIAN_AWAY = "patron", "librarian"  # the away indexes' constant hash keys
+from .models import LIBRARIAN_AWAY, PATRON_AWAY, ChatSession, Message, transaction
 
 
 def new(session_id: str, library: str, *, created_at: str, **fields: Any) -> ChatSession:
@@ -118,7 +117,7 @@ def requeue(session: ChatSession, to_queue: str) -> None:
 def patron_away(session: ChatSession, connection_id: str, back_by: str) -> None:
     """The patron's socket dropped: the chat waits for them until `back_by` (an active chat
     reads `reconnecting` meanwhile). ChatChanged if they came back or it ended first."""
-    actions = [
+    actions: list[Action] = [
         ChatSession.patron_connection.remove(),
         ChatSession.patron_away.set(PATRON_AWAY),
         ChatSession.patron_back_by.set(back_by),
@@ -139,7 +138,7 @@ def patron_back(session: ChatSession, connection_id: str) -> bool:
     """Bind the patron's new socket to the chat and end their grace period; True if the chat
     came back from `reconnecting`. ChatChanged if its status moved since it was read."""
     revived = session.status == Status.RECONNECTING
-    actions = [
+    actions: list[Action] = [
         ChatSession.patron_connection.set(connection_id),
         ChatSession.patron_away.remove(),
         ChatSession.patron_back_by.remove(),
@@ -161,7 +160,7 @@ def librarian_socket_left(session: ChatSession, connection_id: str, back_by: str
     owner = session.librarian
     still_here = any(c != connection_id and who == owner for c, who in staff.items())
     now_away = staff.get(connection_id) == owner and session.status in IN_PROGRESS and not still_here
-    actions = [ChatSession.staff_connections[connection_id].remove()]
+    actions: list[Action] = [ChatSession.staff_connections[connection_id].remove()]
     if now_away:
         actions += [
             ChatSession.librarian_away.set(LIBRARIAN_AWAY),
@@ -178,7 +177,7 @@ def librarian_back(session: ChatSession, connection_id: str | None = None) -> bo
     """The chat's librarian is in it again (on `connection_id`, when given); True if they had
     been marked away. ChatChanged if the chat ended meanwhile."""
     was_away = session.librarian_is_away()
-    actions = []
+    actions: list[Action] = []
     if connection_id is not None:
         actions.append(ChatSession.staff_connections[connection_id].set(session.librarian))
     if was_away:
@@ -199,7 +198,7 @@ def append(session: ChatSession, message: Message, ref_key: str | None, *, requi
     condition = ChatSession.last_seq == session.last_seq
     if require_live:
         condition &= ChatSession.status.is_in(*LIVE)
-    actions = [ChatSession.last_seq.set(message.seq)]
+    actions: list[Action] = [ChatSession.last_seq.set(message.seq)]
     if ref_key:
         actions.append(ChatSession.refs[ref_key].set(message.seq))
     try:

@@ -57,7 +57,7 @@ def _secret() -> bytes:
 
     ssm = boto3.client("ssm")
     value = ssm.get_parameter(Name=conf.token_secret_param, WithDecryption=True)
-    return value["Parameter"]["Value"].encode()
+    return str(value["Parameter"]["Value"]).encode()
 
 
 def _b64(data: bytes) -> str:

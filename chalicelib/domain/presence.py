@@ -13,7 +13,7 @@ from ..config import settings
 from ..data import access, sessions
 from ..data.models import ChatSession, Connection, Monitor
 from ..errors import ChatChanged
-from ..statuses import Status
+from ..statuses import Role, Status
 from . import auth
 
 # API Gateway closes every WebSocket within two hours; a row left behind by a lost
@@ -26,13 +26,13 @@ def connect(connection_id: str, token: str | None) -> None:
     now = clock.now()
     connection = Connection(
         connection_id=connection_id,
-        role="patron",
+        role=Role.PATRON,
         connected_at=clock.iso(now),
         expires_at=now + CONNECTION_LIFETIME,
     )
     if token is not None:
         librarian = auth.read_token(token)
-        connection.role = "librarian"
+        connection.role = Role.LIBRARIAN
         connection.librarian = librarian.email
         connection.name = librarian.name
         connection.library = librarian.library
@@ -49,9 +49,9 @@ def disconnect(connection_id: str) -> None:
     stop_monitoring(connection)
     with contextlib.suppress(DeleteError):
         connection.delete()
-    if connection.role == "patron" and connection.session_id:
+    if connection.role == Role.PATRON and connection.session_id:
         _patron_left(connection_id, connection.session_id)
-    elif connection.role == "librarian" and connection.librarian:
+    elif connection.role == Role.LIBRARIAN and connection.librarian:
         _librarian_left(connection_id, connection.librarian)
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from .. import clock
 from ..data import access
@@ -91,7 +92,7 @@ def status_after_chat(session: ChatSession, question: Question) -> str:
 def chat_ended(session: ChatSession) -> None:
     question = access.question(session.question_id)
     ended_at = session.ended_at or clock.iso(clock.now())
-    actions = [
+    actions: list[Action] = [
         *status_actions(question, status_after_chat(session, question)),
         Question.updated_at.set(ended_at),
     ]
@@ -129,7 +130,7 @@ def set_codes(
     live one it will when the chat ends."""
     for _ in range(3):
         question = access.question(session.question_id)
-        actions = [
+        actions: list[Action] = [
             Question.resolution.set(resolution),
             Question.resolution_status.set(status),
             Question.descriptive.set(descriptive),

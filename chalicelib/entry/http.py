@@ -16,7 +16,7 @@ from ..observability import logger
 from ..wire import base
 from ..wire.rest import ErrorReply
 
-JSON_HEADERS = {"Content-Type": "application/json"}
+JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
 
 
 def _reply(body: BaseModel, status: int = 200) -> Response:
@@ -24,14 +24,14 @@ def _reply(body: BaseModel, status: int = 200) -> Response:
 
 
 def signed_in(request: Request) -> auth.Librarian:
-    header = (request.headers or {}).get("authorization", "")
+    header = request.headers.get("authorization", "") if request.headers else ""
     scheme, _, token = header.partition(" ")
     return auth.read_token(token if scheme.lower() == "bearer" else None)
 
 
 def call(
     action: Callable[..., BaseModel],
-    request: Request,
+    request: Request | None,
     *,
     public: bool = False,
     body: type[BaseModel] | None = None,
@@ -40,6 +40,8 @@ def call(
 ) -> Response:
     """Call `action(librarian?, body?, query?, **params)`: the signed-in librarian unless the
     route is public, then the parsed body and query if the route takes them."""
+    if request is None:
+        raise RuntimeError("a REST route was called outside a request")
     try:
         args: list[Any] = [] if public else [signed_in(request)]
         if body is not None:
