@@ -173,6 +173,5 @@ def event_types() -> dict[str, type[Event]]:
     """Every event type this module defines, by its wire name."""
     return {
         str(model.model_fields["type"].default): model
-        for model in Event.__subclasses__() + MessageEvent.__subclasses__()
-        if model.model_fields["type"].default
+        for model in Event.__subclasses__()
     }
