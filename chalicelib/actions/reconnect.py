@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from .. import notify, serialize
-from ..data import access, sessions
-from ..data.models import ChatSession, Connection
-from ..domain import directory, messages, patron_token
-from ..errors import ChatChanged, Forbidden
+from .. import serialize
+from ..data import access
+from ..data.models import ChatSession
+from ..domain import directory, messages, patron_token, presence
+from ..errors import Forbidden
 from ..statuses import Status
 from ..wire import actions as wire
 from ..wire.events import FollowUp, HistoryEvent, Resumed
@@ -22,8 +22,7 @@ FOLLOW_UP = (
 
 def resume(caller: Caller, request: wire.Resume) -> None:
     patron = caller.patron()
-    session, revived = _rebind(patron_token.session_for(request.patron_token), caller.connection_id)
-    patron.update(actions=[Connection.session_id.set(session.session_id)])
+    session = presence.patron_back(patron, patron_token.session_for(request.patron_token))
     missed = messages.history(session.session_id, request.after_seq, for_staff=False)
     caller.reply(
         Resumed(
@@ -32,23 +31,6 @@ def resume(caller: Caller, request: wire.Resume) -> None:
             follow_up=_follow_up(session) if session.status == Status.ENDED else None,
         )
     )
-    if revived:
-        notify.session_update(session, skip=caller.connection_id)
-
-
-def _rebind(session: ChatSession, connection_id: str) -> tuple[ChatSession, bool]:
-    """Make `connection_id` the chat's patron socket. The old socket's $disconnect may land
-    at the same moment and change the status, so a lost race is re-read and tried again; an
-    ended chat is left as it is. Also says whether the chat came back from `reconnecting`,
-    which is news for its librarians."""
-    for _ in range(5):
-        if session.status == Status.ENDED:
-            return session, False
-        try:
-            return session, sessions.patron_back(session, connection_id)
-        except ChatChanged:
-            session = access.session(session.session_id)
-    raise RuntimeError(f"could not resume {session.session_id}: too much contention")
 
 
 def _follow_up(session: ChatSession) -> FollowUp:

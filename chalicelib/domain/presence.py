@@ -123,6 +123,28 @@ def librarian_back(session: ChatSession, connection_id: str | None = None) -> No
         notify.session_update(session)
 
 
+def patron_back(patron: Connection, session: ChatSession) -> ChatSession:
+    """The patron's new socket takes over their chat and ends their grace period; if the chat
+    had been `reconnecting`, its librarians hear it is active again. The old socket's
+    $disconnect may land at the same moment and change the status, so a lost race is re-read
+    and tried again; an ended chat is left as it is."""
+    for _ in range(5):
+        if session.status == Status.ENDED:
+            break
+        try:
+            revived = sessions.patron_back(session, patron.connection_id)
+        except ChatChanged:
+            session = access.session(session.session_id)
+            continue
+        if revived:
+            notify.session_update(session, skip=patron.connection_id)
+        break
+    else:
+        raise RuntimeError(f"could not resume {session.session_id}: too much contention")
+    patron.update(actions=[Connection.session_id.set(session.session_id)])
+    return session
+
+
 def rejoin_open_chats(librarian: Connection) -> list[ChatSession]:
     """A librarian back on a new socket takes their open chats with them."""
     chats = access.open_sessions_of(librarian.librarian or "")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import delivery, limits, observability
-from ..actions import chat, exit, follow_up, handoff, monitoring, reconnect, wrapup
+from ..actions import chat, follow_up, handoff, logout, monitoring, reconnect, wrapup
 from ..actions.caller import Caller
 from ..domain import presence
 from ..errors import INTERNAL_ERROR, BadRequest, RefdeskError, TooLarge, Unauthorized, UnknownAction
@@ -40,7 +40,7 @@ ACTIONS: dict[str, Handler] = {
     "internal_note": wrapup.internal_note,
     "create_ticket": wrapup.create_ticket,
     "transfer": handoff.transfer,
-    "logout": exit.logout,
+    "logout": logout.logout,
 }
 
 

@@ -171,7 +171,4 @@ class TypingEvent(Event):
 
 def event_types() -> dict[str, type[Event]]:
     """Every event type this module defines, by its wire name."""
-    return {
-        str(model.model_fields["type"].default): model
-        for model in Event.__subclasses__()
-    }
+    return {str(model.model_fields["type"].default): model for model in Event.__subclasses__()}
