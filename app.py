@@ -115,6 +115,16 @@ def expire_reconnects(event):
     return jobs.run("expire_reconnects")
 
 
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def escalate_waiting(event):
+    return jobs.run("escalate_waiting")
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def expire_transfer_offers(event):
+    return jobs.run("expire_transfer_offers")
+
+
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_connections(event):
     return jobs.run("sweep_connections")

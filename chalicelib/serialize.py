@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .data.models import ChatSession, Message, Question
 from .statuses import EndedBy, Kind, Role, Status
-from .wire.events import MessageEvent, MessageView, Person, Sender, SessionUpdate, SessionView
+from .wire.events import FollowUp, MessageEvent, MessageView, Person, Sender, SessionUpdate, SessionView
 from .wire.rest import ActivityView, PatronView, QuestionDetail, QuestionSummary
 
 
@@ -37,6 +37,40 @@ def librarian_of(session: ChatSession) -> Person | None:
     )
 
 
+def librarians_of(session: ChatSession) -> list[Person] | None:
+    """Everyone serving the chat: its librarian, then the librarians conferenced in."""
+    owner = librarian_of(session)
+    if owner is None:
+        return None
+    return [owner, *(Person(name=name) for name in session.guests.as_dict().values())]
+
+
+FOLLOW_UP = {
+    EndedBy.UNANSWERED: (
+        "We are sorry: no librarian was free to take your chat. Leave your question below and a "
+        "librarian will answer by e-mail."
+    ),
+    None: (
+        "This chat has ended. Leave your question below and a librarian will answer by e-mail; "
+        "they will see this chat's transcript with it."
+    ),
+}
+
+
+def follow_up(session: ChatSession) -> FollowUp:
+    """A `submit_question` frame, pre-filled and linked to the chat, for a patron whose chat
+    ended without them (a drop they did not come back from, or a request nobody took)."""
+    ended_by = EndedBy.UNANSWERED if session.ended_by == EndedBy.UNANSWERED else None
+    return FollowUp(
+        library=session.library,
+        session_id=session.session_id,
+        question=session.question,
+        name=session.patron_name,
+        email=session.patron_email,
+        message=FOLLOW_UP[ended_by],
+    )
+
+
 def session_view(session: ChatSession, *, for_staff: bool) -> SessionView:
     return SessionView(
         session_id=session.session_id,
@@ -52,6 +86,9 @@ def session_view(session: ChatSession, *, for_staff: bool) -> SessionView:
         last_seq=int(session.last_seq),
         page_url=session.page_url if for_staff else None,
         policy_url=policy_url(session.library) if for_staff else None,
+        escalated=bool(session.escalated) if for_staff else None,
+        served_by_library=session.served_by_library if for_staff else None,
+        librarians=librarians_of(session),
     )
 
 
@@ -60,8 +97,10 @@ def session_update(session: ChatSession) -> SessionUpdate:
         session_id=session.session_id,
         status=Status(session.status),
         librarian=librarian_of(session),
+        librarians=librarians_of(session) if session.guests.as_dict() else None,
         ended_by=EndedBy(session.ended_by) if session.ended_by else None,
         ended_at=session.ended_at,
+        follow_up=follow_up(session) if session.ended_by == EndedBy.UNANSWERED else None,
     )
 
 
@@ -80,6 +119,7 @@ def question_summary(question: Question) -> QuestionSummary:
         resolution=question.resolution,
         descriptive=list(question.descriptive or []),
         in_analytics=question.in_analytics,
+        served_by_library=question.served_by_library,
     )
 
 

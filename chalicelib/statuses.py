@@ -21,6 +21,7 @@ class EndedBy(StrEnum):
     LIBRARIAN = "librarian"
     DISCONNECT = "disconnect"  # the patron did not come back within the grace period
     EXIT = "exit"  # the librarian exited the system with the chat in progress
+    UNANSWERED = "unanswered"  # nobody took the request before the library's give-up time
 
 
 class Kind(StrEnum):

@@ -53,7 +53,7 @@ def load() -> None:
 
 
 def load_fixtures(spec: dict[str, Any]) -> None:
-    """{"libraries": [{id, name, cooperative?, alternatives?, policy?}],
+    """{"libraries": [{id, name, cooperative?, alternatives?, policy?, escalate_after_s?, give_up_after_s?}],
     "staff": [{email, name, library, admin?, password?}]}"""
     for library in spec.get("libraries", []):
         save_library(
@@ -62,6 +62,7 @@ def load_fixtures(spec: dict[str, Any]) -> None:
             cooperative=library.get("cooperative"),
             policy=library.get("policy", ""),
             alternatives=library.get("alternatives"),
+            routing={k: library[k] for k in ("escalate_after_s", "give_up_after_s") if k in library},
         )
     for member in spec.get("staff", []):
         save_staff(
@@ -82,6 +83,7 @@ def save_library(
     hours: str = "",
     alternatives: list[dict[str, str]] | None = None,
     unavailable_message: str | None = None,
+    routing: dict[str, int | None] | None = None,
 ) -> Library:
     library = Library(
         library_id=library_id,
@@ -91,6 +93,7 @@ def save_library(
         hours=hours,
         alternatives=alternatives or [],
         unavailable_message=unavailable_message,
+        routing=routing or {},
     )
     library.save()
     return library

@@ -6,10 +6,10 @@ from __future__ import annotations
 from .. import notify, serialize
 from ..data import access, sessions
 from ..data.models import ChatSession
-from ..domain import chats, directory, messages, patron_token, rate_limit
+from ..domain import chats, directory, messages, patron_token, rate_limit, routing
 from ..domain.messages import Author
 from ..errors import BadRequest, Forbidden, SessionEnded
-from ..statuses import LIVE, EndedBy, Kind, Role, Status
+from ..statuses import IN_PROGRESS, LIVE, EndedBy, Kind, Role, Status
 from ..wire import actions as wire
 from ..wire.events import Accepted, Ack, ChatRequested, ChatUnavailable
 from .caller import Caller
@@ -52,18 +52,31 @@ def request_chat(caller: Caller, request: wire.RequestChat) -> None:
         email=request.email,
         page_url=request.page_url,
     )
-    caller.reply(ChatRequested(session_id=opened.session.session_id, patron_token=opened.patron_token))
+    caller.reply(
+        ChatRequested(
+            session_id=opened.session.session_id, patron_token=opened.patron_token, position=opened.position
+        )
+    )
     chats.announce_opened(opened)
 
 
 def accept(caller: Caller, request: wire.Accept) -> None:
+    """Take a waiting request, or a chat a colleague has offered this librarian."""
     librarian = caller.librarian()
     session = access.session(request.session_id)
     if not directory.may_serve(librarian.library or "", session.library):
         raise Forbidden("That request is for a library you do not serve.")
     if session.status == Status.ENDED:
         raise SessionEnded("That request has ended.")
-    session = chats.accept(session, librarian)
+    if session.offer_to and session.offer_to == librarian.librarian and session.status in IN_PROGRESS:
+        session = chats.take_over(session, librarian)
+    else:
+        if session.status == Status.WAITING and not routing.offered_to(session, librarian.library or ""):
+            raise Forbidden(
+                "That request is still with its own library's librarians; it comes to the "
+                "cooperative if they cannot take it."
+            )
+        session = chats.accept(session, librarian)
     caller.reply(
         Accepted(
             session=serialize.session_view(session, for_staff=True),

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from .. import clock, delivery
 from ..data import access
-from ..domain import chats, handoff, presence, questions
+from ..domain import chats, handoff, presence, questions, routing
 from ..errors import SessionEnded
 from ..observability import logger
-from ..statuses import EndedBy, Role
+from ..statuses import EndedBy, Role, Status
 
 # API Gateway closes a socket idle for ten minutes; one younger than that cannot have gone
 # silently for long, so the sweep leaves it alone.
@@ -47,6 +47,35 @@ def expire_reconnects(now: datetime) -> int:
     return changed
 
 
+def escalate_waiting(now: datetime) -> int:
+    """Offer to the cooperative the requests their own library has not taken in time, and
+    give up those nobody took (ended_by "unanswered"). Each change is a conditional write,
+    so a job that runs twice, or overlaps itself, or races an accept, changes a request once."""
+    deadline = clock.iso(now)
+    changed = 0
+    for session_id in access.requests_due_for_routing(deadline):
+        session = access.session(session_id)
+        if session.status != Status.WAITING:
+            continue
+        try:
+            if session.give_up_at and session.give_up_at <= deadline:
+                chats.end(session, EndedBy.UNANSWERED)
+            elif not session.escalated and session.escalate_at and session.escalate_at <= deadline:
+                routing.escalate(session)
+            else:
+                continue
+        except SessionEnded:  # taken, ended or offered by someone else first
+            continue
+        changed += 1
+    return changed
+
+
+def expire_transfer_offers(now: datetime) -> int:
+    """Offers of a chat to a colleague that were not answered within a minute go back to the
+    offering librarian, who is told."""
+    return handoff.lapse_offers(clock.iso(now))
+
+
 def sweep_connections(now: datetime) -> int:
     """Forget sockets that closed without a $disconnect (API Gateway sends it best-effort):
     ask the management API about each one old enough, and treat a 410 as a disconnect."""
@@ -70,6 +99,8 @@ def clear_in_progress(now: datetime) -> int:
 
 JOBS: dict[str, Callable[[datetime], int]] = {
     "expire_reconnects": expire_reconnects,
+    "escalate_waiting": escalate_waiting,
+    "expire_transfer_offers": expire_transfer_offers,
     "sweep_connections": sweep_connections,
     "clear_in_progress": clear_in_progress,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import serialize
 from ..data import access
-from ..domain import directory, presence
+from ..domain import directory, presence, routing
 from ..errors import Forbidden
 from ..wire import actions as wire
 from ..wire.events import QueueSnapshot
@@ -13,12 +13,13 @@ from .caller import Caller
 
 def monitor(caller: Caller, request: wire.Monitor) -> None:
     librarian = caller.librarian()
-    servable = directory.servable_queues(librarian.library or "")
+    home = access.library(librarian.library or "")
+    servable = directory.servable_queues(home)
     queues = list(dict.fromkeys(request.queues or servable))
     refused = [queue for queue in queues if queue not in servable]
     if refused:
         raise Forbidden(f"You may not monitor {', '.join(refused)}: not your library or cooperative.")
-    presence.start_monitoring(librarian, queues)
+    online = presence.start_monitoring(librarian, queues, directory.roster_key(home))
     mine = presence.rejoin_open_chats(librarian)
     caller.reply(
         QueueSnapshot(
@@ -26,6 +27,7 @@ def monitor(caller: Caller, request: wire.Monitor) -> None:
                 serialize.session_view(session, for_staff=True)
                 for queue in queues
                 for session in access.waiting_requests(queue)
+                if routing.offered_to(session, home.library_id)
             ],
             mine=[serialize.session_view(session, for_staff=True) for session in mine],
             all=(
@@ -36,6 +38,7 @@ def monitor(caller: Caller, request: wire.Monitor) -> None:
                 if librarian.is_admin
                 else None
             ),
+            online=online,
         )
     )
 

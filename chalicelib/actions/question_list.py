@@ -1,6 +1,9 @@
 """The question list (QuestionPoint's Ask a Librarian module) over REST: list, read, and act.
 
-A librarian works on their own library's list. Acting on a question whose chat is still live
+A librarian works on their own library's list, and on the questions of chats their library's
+librarians served for a cooperative partner's patrons (so the librarian who served a chat
+can follow it up, and so can their colleagues); the patron's library sees those too. Acting
+on a question whose chat is still live
 also shows in the chat, as QuestionPoint's users asked: an answer as a message of kind
 `answer` to everyone, notes and messages to librarians as librarian notes, a close as a note
 (the chat goes on).
@@ -29,7 +32,7 @@ ACTIVITY_NOTE = {"note": "Librarian note", "librarian_message": "Message to the 
 
 
 def _own(librarian: Librarian, question: Question) -> None:
-    if question.library != librarian.library:
+    if librarian.library not in (question.library, question.served_by_library):
         raise Forbidden("That question is in another library's list.")
 
 
@@ -57,7 +60,14 @@ def list_questions(librarian: Librarian, query: QuestionQuery) -> QuestionPage:
     if query.status and query.status not in STATUSES:
         raise BadRequest(f"status must be one of {', '.join(STATUSES)}.")
     size = min(query.limit, MAX_PAGE_SIZE)
-    results = access.questions_page(library, query.status, query.label, size, _cursor(query.cursor))
+    results = access.questions_page(
+        library,
+        query.status,
+        query.label,
+        size,
+        _cursor(query.cursor),
+        served_for_partners=query.served_for_partners,
+    )
     items = [serialize.question_summary(question) for question in results]
     return QuestionPage(
         questions=items, next=_next_cursor(results.last_evaluated_key if len(items) == size else None)

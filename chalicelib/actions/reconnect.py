@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from .. import serialize
 from ..data import access
-from ..data.models import ChatSession
 from ..domain import directory, messages, patron_token, presence
 from ..errors import Forbidden
 from ..statuses import Status
 from ..wire import actions as wire
-from ..wire.events import FollowUp, HistoryEvent, Resumed
+from ..wire.events import HistoryEvent, Resumed
 from .caller import Caller
 from .chat import author_in
-
-FOLLOW_UP = (
-    "This chat has ended. Leave your question below and a librarian will answer by e-mail; "
-    "they will see this chat's transcript with it."
-)
 
 
 def resume(caller: Caller, request: wire.Resume) -> None:
@@ -28,19 +22,8 @@ def resume(caller: Caller, request: wire.Resume) -> None:
         Resumed(
             session=serialize.session_view(session, for_staff=False),
             messages=[serialize.message_view(m) for m in missed],
-            follow_up=_follow_up(session) if session.status == Status.ENDED else None,
+            follow_up=serialize.follow_up(session) if session.status == Status.ENDED else None,
         )
-    )
-
-
-def _follow_up(session: ChatSession) -> FollowUp:
-    return FollowUp(
-        library=session.library,
-        session_id=session.session_id,
-        question=session.question,
-        name=session.patron_name,
-        email=session.patron_email,
-        message=FOLLOW_UP,
     )
 
 

@@ -13,7 +13,9 @@ from pynamodb.pagination import ResultIterator
 from ..errors import NotFound
 from .models import (
     LIBRARIAN_AWAY,
+    OFFER_DUE,
     PATRON_AWAY,
+    ROUTING_DUE,
     ChatSession,
     Connection,
     Library,
@@ -53,8 +55,21 @@ def monitors_of(queue: str) -> list[Monitor]:
     return list(Monitor.query(queue))
 
 
-def anyone_monitoring(queue: str) -> bool:
-    return any(True for _ in Monitor.query(queue, limit=1))
+def anyone_monitoring(queue: str, *, of_library: str | None = None) -> bool:
+    """Whether any socket (of a librarian of `of_library`, when given) watches `queue`."""
+    if of_library is None:
+        return any(True for _ in Monitor.query(queue, limit=1))
+    return any(True for _ in Monitor.query(queue, filter_condition=Monitor.library == of_library))
+
+
+def roster(key: str) -> list[Monitor]:
+    """Every monitoring socket in a cooperative's (or a lone library's) roster."""
+    return list(Monitor.query(key))
+
+
+def sockets_of(librarian: str) -> list[str]:
+    """Ids of every open socket of this librarian."""
+    return [row.connection_id for row in Connection.by_librarian.query(librarian.lower())]
 
 
 def session(session_id: str) -> ChatSession:
@@ -66,7 +81,13 @@ def session(session_id: str) -> ChatSession:
 
 
 def waiting_requests(queue: str) -> list[ChatSession]:
+    """A queue's line, oldest first."""
     return list(ChatSession.waiting.query(queue))
+
+
+def place_in_line(queue: str, created_at: str) -> int:
+    """How many requests wait in `queue` made at or before `created_at` (a counting Query)."""
+    return ChatSession.waiting.count(queue, ChatSession.created_at <= created_at)
 
 
 def live_sessions(library_id: str) -> list[ChatSession]:
@@ -88,6 +109,19 @@ def chats_past_librarian_grace(now: str) -> list[str]:
     """Ids of chats whose librarian was due back by `now` and is not."""
     rows = ChatSession.awaiting_librarian.query(LIBRARIAN_AWAY, ChatSession.librarian_back_by <= now)
     return [row.session_id for row in rows]
+
+
+def requests_due_for_routing(now: str) -> list[str]:
+    """Ids of waiting requests due to be offered to the cooperative, or given up, by `now`."""
+    rows = ChatSession.due_for_routing.query(ROUTING_DUE, ChatSession.routing_due_at <= now)
+    return [row.session_id for row in rows]
+
+
+def transfer_offers(until: str | None = None) -> list[str]:
+    """Ids of chats with a transfer offer open (lapsing by `until`, when given). Offers last a
+    minute, so this list is short."""
+    condition = ChatSession.offer_expires_at <= until if until is not None else None
+    return [row.session_id for row in ChatSession.offers_due.query(OFFER_DUE, condition)]
 
 
 def questions_in_progress_until(now: str) -> list[tuple[str, str]]:
@@ -114,10 +148,18 @@ def question(question_id: str) -> Question:
 
 
 def questions_page(
-    library: str, status: str | None, label: str | None, size: int, start: dict[str, Any] | None
+    library: str,
+    status: str | None,
+    label: str | None,
+    size: int,
+    start: dict[str, Any] | None,
+    *,
+    served_for_partners: bool = False,
 ) -> ResultIterator[Question]:
     """A page of a library's question list, newest first: by status through `status-index`,
-    otherwise through `library-index`; a label filters whichever index is read."""
+    otherwise through `library-index`; the questions of chats its librarians served for
+    partners through `served-index`. A label filters whichever index is read (and a status,
+    on `served-index`)."""
     options: dict[str, Any] = {
         "scan_index_forward": False,
         "limit": size,
@@ -125,6 +167,14 @@ def questions_page(
         "last_evaluated_key": start,
         "filter_condition": Question.labels.contains(label) if label else None,
     }
+    if served_for_partners:
+        if status:
+            options["filter_condition"] = (
+                (Question.status == status) & options["filter_condition"]
+                if label
+                else (Question.status == status)
+            )
+        return Question.served_for_partners.query(library, **options)
     if status:
         return Question.by_status.query(f"{library}#{status}", **options)
     return Question.by_library.query(library, **options)

@@ -43,6 +43,9 @@ def _index_meta(name: str, projection: type = AllProjection) -> Any:
 
 # --- libraries, cooperatives and staff -------------------------------------------------------
 
+DEFAULT_ESCALATE_AFTER_S = 40  # as QuestionPoint's 24/7 cooperative did
+DEFAULT_GIVE_UP_AFTER_S = 600
+
 
 class LibrariesByCooperative(GlobalSecondaryIndex):
     Meta = _index_meta("cooperative-index", KeysOnlyProjection)
@@ -59,8 +62,20 @@ class Library(Model):
     hours = UnicodeAttribute(default="")
     unavailable_message = UnicodeAttribute(null=True)
     alternatives = JSONAttribute(default=list)  # [{label, url}]
+    # {escalate_after_s, give_up_after_s}: JSON keeps "never" (null) apart from "not set"
+    routing = JSONAttribute(default=dict)
     codes = JSONAttribute(null=True)  # {resolution: [...], descriptive: [...]}; None: defaults
     by_cooperative = LibrariesByCooperative()
+
+    def escalate_after_s(self) -> int | None:
+        """Seconds a request waits for this library before the cooperative is offered it;
+        None: never offered to the cooperative."""
+        value = (self.routing or {}).get("escalate_after_s", DEFAULT_ESCALATE_AFTER_S)
+        return None if value is None else int(value)
+
+    def give_up_after_s(self) -> int:
+        """Seconds after which a request nobody took ends as unanswered."""
+        return int((self.routing or {}).get("give_up_after_s") or DEFAULT_GIVE_UP_AFTER_S)
 
 
 class Staff(Model):
@@ -81,6 +96,14 @@ class ConnectionsByAge(GlobalSecondaryIndex):
     connected_at = UnicodeAttribute(range_key=True)
 
 
+class ConnectionsByLibrarian(GlobalSecondaryIndex):
+    """Every socket of a signed-in librarian: for IM and transfer offers."""
+
+    Meta = _index_meta("librarian-index", KeysOnlyProjection)
+    librarian = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
 class Connection(Model):
     """One open WebSocket. `age-index` lets the sweep find sockets old enough to have gone
     silently (API Gateway's $disconnect is best-effort)."""
@@ -98,15 +121,20 @@ class Connection(Model):
     recent_requests: ListAttribute[Any] = ListAttribute(of=UnicodeAttribute, null=True)  # rate limiting
     expires_at = TTLAttribute()  # API Gateway closes every connection within two hours
     by_age = ConnectionsByAge()
+    by_librarian = ConnectionsByLibrarian()
 
 
 class Monitor(Model):
-    """A librarian connection watching one queue (a library's incoming requests)."""
+    """A librarian connection watching one queue (a library's incoming requests), or, under
+    the key `roster#<cooperative>`, present in its cooperative's roster of who is monitoring."""
 
     Meta = _meta("monitors")
     queue = UnicodeAttribute(hash_key=True)
     connection_id = UnicodeAttribute(range_key=True)
     librarian = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    library = UnicodeAttribute(null=True)  # the librarian's own
+    is_admin = BooleanAttribute(default=False)
     expires_at = TTLAttribute()
 
 
@@ -131,7 +159,25 @@ class OpenByLibrarian(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
-PATRON_AWAY, LIBRARIAN_AWAY = "patron", "librarian"  # the away indexes' constant hash keys
+# the constant hash keys of the small sparse indexes that jobs read in deadline order
+PATRON_AWAY, LIBRARIAN_AWAY, ROUTING_DUE, OFFER_DUE = "patron", "librarian", "due", "offer"
+
+
+class RoutingDue(GlobalSecondaryIndex):
+    """Waiting requests by when routing next acts on them (offer to the cooperative, or give
+    up); the hash key is always "due", for the escalate_waiting job."""
+
+    Meta = _index_meta("routing-index", KeysOnlyProjection)
+    routing_due = UnicodeAttribute(hash_key=True)
+    routing_due_at = UnicodeAttribute(range_key=True)
+
+
+class OffersDue(GlobalSecondaryIndex):
+    """Chats offered to a named librarian, by when the offer lapses (hash key always "offer")."""
+
+    Meta = _index_meta("offer-index", KeysOnlyProjection)
+    offer_due = UnicodeAttribute(hash_key=True)
+    offer_expires_at = UnicodeAttribute(range_key=True)
 
 
 class PatronAway(GlobalSecondaryIndex):
@@ -177,6 +223,16 @@ class ChatSession(Model):
         default=dict
     )  # client ref -> seq, so a retried send is not repeated
     transcript_sent_at = UnicodeAttribute(null=True)
+    # cooperative routing
+    escalated = BooleanAttribute(default=False)  # offered to the cooperative's partners too
+    escalate_at = UnicodeAttribute(null=True)
+    give_up_at = UnicodeAttribute(null=True)
+    served_by_library = UnicodeAttribute(null=True)  # the accepting librarian's library
+    # working together
+    guests: MapAttribute[str, Any] = MapAttribute(default=dict)  # conferenced librarian e-mail -> name
+    offer_to = UnicodeAttribute(null=True)  # a transfer offered to this librarian...
+    offer_from = UnicodeAttribute(null=True)  # ...by this one
+    offer_note = UnicodeAttribute(null=True)
     # sparse index keys: set and removed by data/sessions.py alone
     waiting_queue = UnicodeAttribute(null=True)
     live_library = UnicodeAttribute(null=True)
@@ -185,12 +241,18 @@ class ChatSession(Model):
     patron_back_by = UnicodeAttribute(null=True)
     librarian_away = UnicodeAttribute(null=True)
     librarian_back_by = UnicodeAttribute(null=True)
+    routing_due = UnicodeAttribute(null=True)
+    routing_due_at = UnicodeAttribute(null=True)
+    offer_due = UnicodeAttribute(null=True)
+    offer_expires_at = UnicodeAttribute(null=True)
 
     waiting = WaitingByQueue()
     live = LiveByLibrary()
     open_for_librarian = OpenByLibrarian()
     awaiting_patron = PatronAway()
     awaiting_librarian = LibrarianAway()
+    due_for_routing = RoutingDue()
+    offers_due = OffersDue()
 
     def waiting_in(self) -> str | None:
         """The queue this request waits in; None once it is taken or ended."""
@@ -249,6 +311,15 @@ class QuestionsByStatus(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class QuestionsServedForPartners(GlobalSecondaryIndex):
+    """Questions of chats a library's librarians served for a cooperative partner's patrons
+    (sparse: set only when the serving library is not the patron's)."""
+
+    Meta = _index_meta("served-index")
+    served_for_partner = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class QuestionsInProgress(GlobalSecondaryIndex):
     """Questions labelled in_progress, by when the label comes off (hash key always
     "in_progress": a sparse index for the clear_in_progress job)."""
@@ -292,8 +363,11 @@ class Question(Model):
     activity: ListAttribute[ActivityEntry] = ListAttribute(of=ActivityEntry, default=list)
     in_progress = UnicodeAttribute(null=True)
     in_progress_until = UnicodeAttribute(null=True)
+    served_by_library = UnicodeAttribute(null=True)
+    served_for_partner = UnicodeAttribute(null=True)  # = served_by_library when not the patron's library
 
     by_library = QuestionsByLibrary()
+    served_for_partners = QuestionsServedForPartners()
     by_status = QuestionsByStatus()
     being_finished = QuestionsInProgress()
 

@@ -1,9 +1,10 @@
 """Every change to a chat's state, each one named, each holding its own condition.
 
 A chat's item carries sparse-index attributes that say which lists it is on: `waiting_queue`
-(a queue's New tab), `live_library` (the ALL tab), `open_librarian` (My Active), and the
-away marks the expire_reconnects job reads (`patron_away`/`patron_back_by`,
-`librarian_away`/`librarian_back_by`). Only this module sets or removes them. Each change is
+(a queue's New tab), `live_library` (the ALL tab), `open_librarian` (My Active), the away
+marks the expire_reconnects job reads (`patron_away`/`patron_back_by`,
+`librarian_away`/`librarian_back_by`), the routing deadline the escalate_waiting job reads
+(`routing_due`/`routing_due_at`) and a transfer offer's expiry (`offer_due`/`offer_expires_at`). Only this module sets or removes them. Each change is
 one conditional write; when its condition fails the write changed nothing and a domain error
 says why (`AlreadyAccepted`, `SessionEnded`, `ChatChanged`), so callers never spell a
 condition and never see DynamoDB's exceptions.
@@ -20,11 +21,30 @@ from pynamodb.models import Model
 from ..errors import AlreadyAccepted, ChatChanged, SessionEnded
 from ..statuses import IN_PROGRESS, LIVE, EndedBy, Status
 from . import access
-from .models import LIBRARIAN_AWAY, PATRON_AWAY, ChatSession, Message, transaction
+from .models import (
+    LIBRARIAN_AWAY,
+    OFFER_DUE,
+    PATRON_AWAY,
+    ROUTING_DUE,
+    ChatSession,
+    Message,
+    transaction,
+)
 
 
-def new(session_id: str, library: str, *, created_at: str, **fields: Any) -> ChatSession:
-    """A new request, waiting in its library's queue and live in its library's ALL tab."""
+def new(
+    session_id: str,
+    library: str,
+    *,
+    created_at: str,
+    escalate_at: str | None,
+    give_up_at: str,
+    **fields: Any,
+) -> ChatSession:
+    """A new request, waiting in its library's queue and live in its library's ALL tab, due
+    to be offered to the cooperative at `escalate_at` (None: never; `created_at`: at once,
+    and so it is born escalated) and given up at `give_up_at`."""
+    escalated = escalate_at is not None and escalate_at <= created_at
     return ChatSession(
         session_id=session_id,
         library=library,
@@ -33,8 +53,26 @@ def new(session_id: str, library: str, *, created_at: str, **fields: Any) -> Cha
         question_id=session_id,
         waiting_queue=library,
         live_library=library,
+        escalated=escalated,
+        escalate_at=escalate_at,
+        give_up_at=give_up_at,
+        routing_due=ROUTING_DUE,
+        routing_due_at=give_up_at if escalated or escalate_at is None else escalate_at,
         **fields,
     )
+
+
+_NO_ROUTING: list[Action] = [
+    ChatSession.routing_due.remove(),
+    ChatSession.routing_due_at.remove(),
+]
+_NO_OFFER: list[Action] = [
+    ChatSession.offer_to.remove(),
+    ChatSession.offer_from.remove(),
+    ChatSession.offer_note.remove(),
+    ChatSession.offer_due.remove(),
+    ChatSession.offer_expires_at.remove(),
+]
 
 
 def create(session: ChatSession, *items: Model) -> None:
@@ -45,7 +83,9 @@ def create(session: ChatSession, *items: Model) -> None:
             writes.save(item)
 
 
-def accept(session: ChatSession, connection_id: str, librarian: str, name: str, now: str) -> None:
+def accept(
+    session: ChatSession, connection_id: str, librarian: str, name: str, library: str, now: str
+) -> None:
     """The first librarian to accept a waiting chat gets it; everyone after is told it is taken."""
     try:
         session.update(
@@ -53,10 +93,12 @@ def accept(session: ChatSession, connection_id: str, librarian: str, name: str, 
                 ChatSession.status.set(Status.ACTIVE),
                 ChatSession.librarian.set(librarian),
                 ChatSession.accepted_at.set(now),
+                ChatSession.served_by_library.set(library),
                 ChatSession.staff_connections[connection_id].set(librarian),
                 ChatSession.staff_names[librarian].set(name),
                 ChatSession.open_librarian.set(librarian),
                 ChatSession.waiting_queue.remove(),
+                *_NO_ROUTING,
             ],
             condition=(ChatSession.status == Status.WAITING) & ChatSession.librarian.does_not_exist(),
         )
@@ -66,8 +108,12 @@ def accept(session: ChatSession, connection_id: str, librarian: str, name: str, 
         raise AlreadyAccepted("Another librarian has already accepted this chat.") from None
 
 
-def end(session: ChatSession, ended_by: EndedBy, now: str, *, close: bool = False) -> None:
-    """End a live chat, once. `close` also takes it off its librarian's My Active tab."""
+def end(
+    session: ChatSession, ended_by: EndedBy, now: str, *, close: bool = False, only_waiting: bool = False
+) -> None:
+    """End a live chat, once. `close` also takes it off its librarian's My Active tab;
+    `only_waiting` ends it only if nobody has accepted it (a give-up racing an accept)."""
+    condition = ChatSession.status == Status.WAITING if only_waiting else ChatSession.status.is_in(*LIVE)
     try:
         session.update(
             actions=[
@@ -81,11 +127,13 @@ def end(session: ChatSession, ended_by: EndedBy, now: str, *, close: bool = Fals
                 ChatSession.patron_back_by.remove(),
                 ChatSession.librarian_away.remove(),
                 ChatSession.librarian_back_by.remove(),
+                *_NO_ROUTING,
+                *_NO_OFFER,
             ],
-            condition=ChatSession.status.is_in(*LIVE),
+            condition=condition,
         )
     except UpdateError:
-        raise SessionEnded("This chat has already ended.") from None
+        raise SessionEnded("This chat has already ended, or been taken.") from None
 
 
 def close(session: ChatSession) -> None:
@@ -93,9 +141,13 @@ def close(session: ChatSession) -> None:
     session.update(actions=[ChatSession.open_librarian.remove()])
 
 
-def requeue(session: ChatSession, to_queue: str) -> None:
+def requeue(
+    session: ChatSession, to_queue: str, *, escalate_at: str | None, give_up_at: str, now: str
+) -> None:
     """An accepted chat goes back to waiting in `to_queue`, transcript intact, unless it has
-    moved on (ended, or taken by someone else) since it was read."""
+    moved on (ended, or taken by someone else) since it was read. Routing starts again, as
+    for a new request in that queue."""
+    escalated = escalate_at is not None and escalate_at <= now
     try:
         session.update(
             actions=[
@@ -103,15 +155,127 @@ def requeue(session: ChatSession, to_queue: str) -> None:
                 ChatSession.waiting_queue.set(to_queue),
                 ChatSession.librarian.remove(),
                 ChatSession.accepted_at.remove(),
+                ChatSession.served_by_library.remove(),
                 ChatSession.open_librarian.remove(),
                 ChatSession.staff_connections.set({}),
+                ChatSession.guests.set({}),
                 ChatSession.librarian_away.remove(),
                 ChatSession.librarian_back_by.remove(),
+                ChatSession.escalated.set(escalated),
+                ChatSession.give_up_at.set(give_up_at),
+                ChatSession.routing_due.set(ROUTING_DUE),
+                ChatSession.routing_due_at.set(
+                    give_up_at if escalated or escalate_at is None else escalate_at
+                ),
+                *(
+                    [ChatSession.escalate_at.set(escalate_at)]
+                    if escalate_at
+                    else [ChatSession.escalate_at.remove()]
+                ),
+                *_NO_OFFER,
             ],
             condition=ChatSession.status.is_in(*IN_PROGRESS) & (ChatSession.librarian == session.librarian),
         )
     except UpdateError:
         raise ChatChanged("The chat changed while it was being moved; look again.") from None
+
+
+def escalate(session: ChatSession) -> None:
+    """Offer a waiting request to the cooperative, once; its routing next acts at give-up.
+    ChatChanged if it was taken, ended or already offered."""
+    try:
+        session.update(
+            actions=[
+                ChatSession.escalated.set(True),
+                ChatSession.routing_due_at.set(session.give_up_at or session.created_at),
+            ],
+            condition=(ChatSession.status == Status.WAITING)
+            & (ChatSession.escalated.does_not_exist() | (ChatSession.escalated == False)),  # noqa: E712
+        )
+    except UpdateError:
+        raise ChatChanged("The request was taken, ended or offered already.") from None
+
+
+def join(session: ChatSession, connection_id: str, librarian: str, name: str) -> None:
+    """A librarian conferences into a chat in progress. ChatChanged if it is no longer."""
+    try:
+        session.update(
+            actions=[
+                ChatSession.staff_connections[connection_id].set(librarian),
+                ChatSession.guests[librarian].set(name),
+            ],
+            condition=ChatSession.status.is_in(*IN_PROGRESS),
+        )
+    except UpdateError:
+        raise ChatChanged("That chat is no longer in progress.") from None
+
+
+def leave(session: ChatSession, librarian: str) -> None:
+    """A conferenced librarian leaves, with every socket of theirs in the chat."""
+    sockets = [c for c, who in session.staff_connections.as_dict().items() if who == librarian]
+    try:
+        session.update(
+            actions=[
+                ChatSession.guests[librarian].remove(),
+                *(ChatSession.staff_connections[c].remove() for c in sockets),
+            ],
+            condition=ChatSession.guests[librarian].exists(),
+        )
+    except UpdateError:
+        raise ChatChanged("You are not conferenced into that chat.") from None
+
+
+def offer(session: ChatSession, to: str, note: str | None, expires_at: str) -> None:
+    """The chat's librarian offers it to a named colleague until `expires_at`; a new offer
+    replaces an earlier one. ChatChanged if the chat moved on meanwhile."""
+    try:
+        session.update(
+            actions=[
+                ChatSession.offer_to.set(to),
+                ChatSession.offer_from.set(session.librarian),
+                ChatSession.offer_note.set(note) if note else ChatSession.offer_note.remove(),
+                ChatSession.offer_due.set(OFFER_DUE),
+                ChatSession.offer_expires_at.set(expires_at),
+            ],
+            condition=ChatSession.status.is_in(*IN_PROGRESS) & (ChatSession.librarian == session.librarian),
+        )
+    except UpdateError:
+        raise ChatChanged("The chat changed while it was being offered; look again.") from None
+
+
+def take_over(session: ChatSession, connection_id: str, librarian: str, name: str, library: str) -> str:
+    """The librarian a chat was offered to takes it: they own it now and its old librarian's
+    sockets leave it (conferenced guests stay). Returns the old librarian's e-mail.
+    ChatChanged if the offer was withdrawn, lapsed or the chat ended."""
+    old = session.librarian or ""
+    staff = {c: who for c, who in session.staff_connections.as_dict().items() if who != old}
+    staff[connection_id] = librarian
+    try:
+        session.update(
+            actions=[
+                ChatSession.librarian.set(librarian),
+                ChatSession.open_librarian.set(librarian),
+                ChatSession.served_by_library.set(library),
+                ChatSession.staff_connections.set(staff),
+                ChatSession.staff_names[librarian].set(name),
+                ChatSession.librarian_away.remove(),
+                ChatSession.librarian_back_by.remove(),
+                *_NO_OFFER,
+            ],
+            condition=ChatSession.status.is_in(*IN_PROGRESS) & (ChatSession.offer_to == librarian),
+        )
+    except UpdateError:
+        raise ChatChanged("That offer is no longer open.") from None
+    return old
+
+
+def withdraw_offer(session: ChatSession, to: str) -> None:
+    """The offer to `to` ends unanswered (declined, lapsed, or they went offline); the chat
+    stays with its librarian. ChatChanged if it was no longer open."""
+    try:
+        session.update(actions=list(_NO_OFFER), condition=ChatSession.offer_to == to)
+    except UpdateError:
+        raise ChatChanged("That offer is no longer open.") from None
 
 
 def patron_away(session: ChatSession, connection_id: str, back_by: str) -> None:

@@ -14,13 +14,12 @@ DEFAULT_UNAVAILABLE = (
 )
 
 
-def servable_queues(library_id: str) -> list[str]:
+def servable_queues(home: Library) -> list[str]:
     """A librarian's library and every library in its cooperative."""
-    home = access.library(library_id)
     if not home.cooperative:
-        return [library_id]
+        return [home.library_id]
     members = access.cooperative_members(home.cooperative)
-    return [library_id, *sorted(m for m in members if m != library_id)]
+    return [home.library_id, *sorted(m for m in members if m != home.library_id)]
 
 
 def may_serve(librarian_library: str, patron_library: str) -> bool:
@@ -32,13 +31,26 @@ def may_serve(librarian_library: str, patron_library: str) -> bool:
     return access.library(librarian_library).cooperative == patron_home.cooperative
 
 
+def roster_key(library: Library) -> str:
+    """The roster a library's librarians appear in: their cooperative's, or their own."""
+    return f"roster#{library.cooperative or library.library_id}"
+
+
+def same_desk(one: str, other: str) -> bool:
+    """Whether librarians of these two libraries work one desk: one library or cooperative."""
+    return may_serve(one, other)
+
+
 def alternatives(library: Library) -> list[Alternative]:
     return [Alternative.model_validate(item) for item in library.alternatives or []]
 
 
 def availability(library: Library) -> AvailabilityReply:
-    """Whether anyone who may serve this library's patrons is monitoring its queue now."""
-    if access.anyone_monitoring(library.library_id):
+    """Whether anyone who may serve this library's patrons is monitoring its queue now: its
+    own librarians, and its cooperative partners' unless it never escalates to them."""
+    partners_count = library.escalate_after_s() is not None
+    of_library = None if partners_count else library.library_id
+    if access.anyone_monitoring(library.library_id, of_library=of_library):
         return AvailabilityReply(
             available=True, message=AVAILABLE, alternatives=[], name=library.name, hours=library.hours
         )

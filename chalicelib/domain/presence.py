@@ -14,7 +14,8 @@ from ..data import access, sessions
 from ..data.models import ChatSession, Connection, Monitor
 from ..errors import ChatChanged
 from ..statuses import Role, Status
-from . import auth
+from ..wire.events import Colleague
+from . import auth, handoff
 
 # API Gateway closes every WebSocket within two hours; a row left behind by a lost
 # $disconnect expires a little after that.
@@ -53,27 +54,56 @@ def disconnect(connection_id: str) -> None:
         _patron_left(connection_id, connection.session_id)
     elif connection.role == Role.LIBRARIAN and connection.librarian:
         _librarian_left(connection_id, connection.librarian)
+        if not access.sockets_of(connection.librarian):
+            handoff.lapse_offers(to=connection.librarian)  # offers to them go back at once
 
 
-def start_monitoring(librarian: Connection, queues: list[str]) -> None:
-    """Offer this socket the requests of `queues` (and no others)."""
-    stop_monitoring(librarian)
+def colleague(connection: Connection) -> Colleague:
+    return Colleague(email=connection.librarian or "", name=connection.name, library=connection.library)
+
+
+def start_monitoring(librarian: Connection, queues: list[str], roster: str) -> list[Colleague]:
+    """Offer this socket the requests of `queues` (and no others), and put it in `roster`;
+    returns who is in the roster now. Its colleagues hear if the librarian just came online."""
+    was_in = set(librarian.queues or [])
+    wanted = [*queues, roster]
+    for gone in was_in - set(wanted):
+        Monitor(queue=gone, connection_id=librarian.connection_id).delete()
     with Monitor.batch_write() as batch:
-        for queue in queues:
+        for queue in wanted:
             batch.save(
                 Monitor(
                     queue=queue,
                     connection_id=librarian.connection_id,
                     librarian=librarian.librarian,
+                    name=librarian.name,
+                    library=librarian.library,
+                    is_admin=librarian.is_admin,
                     expires_at=librarian.expires_at,
                 )
             )
-    librarian.update(actions=[Connection.queues.set(queues)])
+    librarian.update(actions=[Connection.queues.set(wanted)])
+    present = access.roster(roster)
+    others = [
+        m
+        for m in present
+        if m.librarian == librarian.librarian and m.connection_id != librarian.connection_id
+    ]
+    if roster not in was_in and not others:
+        notify.roster_update(roster, "online", colleague(librarian))
+    return list(
+        {m.librarian: Colleague(email=m.librarian, name=m.name, library=m.library) for m in present}.values()
+    )
 
 
 def stop_monitoring(connection: Connection) -> None:
+    """The socket is no longer offered requests nor in its roster; its colleagues hear if
+    that was the librarian's last monitoring socket."""
     for queue in connection.queues or []:
         Monitor(queue=queue, connection_id=connection.connection_id).delete()
+    for roster in (q for q in connection.queues or [] if q.startswith("roster#")):
+        if not any(m.librarian == connection.librarian for m in access.roster(roster)):
+            notify.roster_update(roster, "offline", colleague(connection))
 
 
 def stop_offering(librarian: Connection) -> None:

@@ -96,6 +96,10 @@ def chat_ended(session: ChatSession) -> None:
         *status_actions(question, status_after_chat(session, question)),
         Question.updated_at.set(ended_at),
     ]
+    if session.served_by_library:
+        actions.append(Question.served_by_library.set(session.served_by_library))
+        if session.served_by_library != session.library:  # in the partner's "served for partners" list
+            actions.append(Question.served_for_partner.set(session.served_by_library))
     if session.ended_by == EndedBy.EXIT:  # answered, and labelled in_progress for a while
         until = clock.iso(clock.parse(ended_at) + IN_PROGRESS_FOR)
         labels = [*(label for label in question.labels if label != IN_PROGRESS), IN_PROGRESS]

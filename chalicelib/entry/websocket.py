@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import delivery, limits, observability
-from ..actions import chat, follow_up, handoff, logout, monitoring, reconnect, wrapup
+from ..actions import chat, colleagues, conference, follow_up, handoff, logout, monitoring, reconnect, wrapup
 from ..actions.caller import Caller
 from ..domain import presence
 from ..errors import INTERNAL_ERROR, BadRequest, RefdeskError, TooLarge, Unauthorized, UnknownAction
@@ -40,6 +40,10 @@ ACTIONS: dict[str, Handler] = {
     "internal_note": wrapup.internal_note,
     "create_ticket": wrapup.create_ticket,
     "transfer": handoff.transfer,
+    "decline": handoff.decline,
+    "join": conference.join,
+    "leave": conference.leave,
+    "im": colleagues.im,
     "logout": logout.logout,
 }
 

@@ -118,6 +118,33 @@ class Transfer(Action):
     note: Text | None = None
 
 
+class Join(Action):
+    """An admin conferences into a chat of their library that is in progress."""
+
+    action: Literal["join"]
+    session_id: Id
+
+
+class Leave(Action):
+    action: Literal["leave"]
+    session_id: Id
+
+
+class Decline(Action):
+    """The librarian a chat was offered to turns it down; it stays with its librarian."""
+
+    action: Literal["decline"]
+    session_id: Id
+
+
+class Im(Action):
+    """A message to a colleague of one's library or cooperative, outside any chat."""
+
+    action: Literal["im"]
+    librarian: Email
+    text: Text
+
+
 class Logout(Action):
     action: Literal["logout"]
 
@@ -184,6 +211,10 @@ INBOUND: dict[str, type[Action]] = {
         InternalNote,
         CreateTicket,
         Transfer,
+        Join,
+        Leave,
+        Decline,
+        Im,
         Logout,
     )
 }

@@ -42,6 +42,14 @@ class Person(Outbound):
     reconnecting: bool | None = None  # set on a librarian whose connection dropped
 
 
+class Colleague(Outbound):
+    """A librarian as their colleagues see them in the roster and in IM."""
+
+    email: str
+    name: str | None = None
+    library: str | None = None
+
+
 class SessionView(Outbound):
     session_id: str
     library: str
@@ -56,6 +64,9 @@ class SessionView(Outbound):
     last_seq: int
     page_url: str | None = None
     policy_url: str | None = None
+    escalated: bool | None = None  # offered to the cooperative's partners too (staff view)
+    served_by_library: str | None = None  # the accepting librarian's library (staff view)
+    librarians: list[Person] | None = None  # everyone serving it: its librarian, then conferenced admins
 
 
 class Alternative(Outbound):
@@ -95,6 +106,15 @@ class ChatRequested(Event):
     session_id: str
     patron_token: str
     status: Literal[Status.WAITING] = Status.WAITING
+    position: int  # 1 = next in line
+
+
+class QueuePosition(Event):
+    """A waiting patron's place in line changed."""
+
+    type: Literal["queue_position"] = "queue_position"
+    session_id: str
+    position: int
 
 
 class ChatUnavailable(Event):
@@ -131,6 +151,47 @@ class QueueSnapshot(Event):
     new: list[SessionView]
     mine: list[SessionView]
     all: list[SessionView] | None = None
+    online: list[Colleague]  # librarians of the library and its cooperative monitoring now
+
+
+class Joined(Event):
+    type: Literal["joined"] = "joined"
+    session: SessionView
+    messages: list[MessageView]
+
+
+class TransferOffer(Event):
+    """A colleague offers this librarian their chat; `accept` takes it, `decline` refuses."""
+
+    type: Literal["transfer_offer"] = "transfer_offer"
+    session: SessionView
+    sender: Person = Field(alias="from")
+    note: str | None = None
+    expires_at: str
+
+
+class TransferDeclined(Event):
+    """The offer of a chat was not taken: declined, unanswered in time, or its addressee
+    went offline. The chat stays with the offering librarian."""
+
+    type: Literal["transfer_declined"] = "transfer_declined"
+    session_id: str
+    by: Person
+    reason: Literal["declined", "timeout", "offline"]
+    message: str
+
+
+class ImEvent(Event):
+    type: Literal["im"] = "im"
+    sender: Colleague = Field(alias="from")
+    text: str
+    sent_at: str
+
+
+class RosterUpdate(Event):
+    type: Literal["roster_update"] = "roster_update"
+    op: Literal["online", "offline"]
+    librarian: Colleague
 
 
 class Accepted(Event):
@@ -144,7 +205,7 @@ class Accepted(Event):
 
 class QueueUpdate(Event):
     type: Literal["queue_update"] = "queue_update"
-    op: Literal["added", "taken", "removed"]
+    op: Literal["added", "taken", "removed", "changed"]  # changed: a live chat's state (All tab)
     queue: str
     session: SessionView
 
@@ -158,8 +219,10 @@ class SessionUpdate(Event):
     session_id: str
     status: Status
     librarian: Person | None = None
+    librarians: list[Person] | None = None  # set once a second librarian has joined
     ended_by: EndedBy | None = None
     ended_at: str | None = None
+    follow_up: FollowUp | None = None  # a request nobody could take: leave it for e-mail
 
 
 class TypingEvent(Event):

@@ -30,6 +30,7 @@ class QuestionQuery(Inbound):
     label: str | None = None
     limit: Annotated[int, Field(ge=1)] = 50
     cursor: str | None = None
+    served_for_partners: bool = False  # the chats this library served for partners' patrons
 
 
 # --- replies --------------------------------------------------------------------------------------
@@ -157,6 +158,7 @@ class QuestionSummary(Outbound):
     resolution: str | None
     descriptive: list[str]
     in_analytics: bool
+    served_by_library: str | None = None
 
 
 class QuestionPage(Outbound):

@@ -68,6 +68,12 @@ def test_every_scheduled_function_runs_on_an_eventbridge_event(lambda_app):
     from devstack.gateway import scheduled_event
 
     scheduled = [s for s in lambda_app.module.app.event_sources if hasattr(s, "schedule_expression")]
-    assert {s.name for s in scheduled} == {"expire_reconnects", "sweep_connections", "clear_in_progress"}
+    assert {s.name for s in scheduled} == {
+        "expire_reconnects",
+        "escalate_waiting",
+        "expire_transfer_offers",
+        "sweep_connections",
+        "clear_in_progress",
+    }
     for source in scheduled:
         assert getattr(lambda_app.module, source.name)(scheduled_event(source.name), None) == 0
