@@ -25,7 +25,7 @@ def author_in(session: ChatSession, caller: Caller, token: str | None) -> Author
         raise Forbidden("That patron token is not for this chat.")
     email = session.staff_connections.as_dict().get(caller.connection_id)
     if email is not None:
-        return messages.librarian(email, session.staff_names.as_dict().get(email))
+        return messages.librarian(email, session.name_of(email))
     raise Forbidden("You are not in this chat.")
 
 

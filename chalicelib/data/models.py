@@ -274,6 +274,10 @@ class ChatSession(Model):
             and self.librarian_back_by <= now
         )
 
+    def name_of(self, librarian: str) -> str | None:
+        """A librarian's name as this chat knows it: its librarians' or a conferenced guest's."""
+        return self.staff_names.as_dict().get(librarian) or self.guests.as_dict().get(librarian)
+
     def staff_connection_ids(self) -> list[str]:
         """The sockets of the librarians in this chat."""
         return list(self.staff_connections.as_dict())
