@@ -128,14 +128,16 @@ def test_a_request_nobody_takes_is_given_up_with_a_follow_up_and_filed_open(scen
     assert (status, question["status"]) == (200, "open")
 
 
+def _accept_into(results, librarian, session_id):
+    results["accept"] = librarian.call("accept", session_id=session_id)
+
+
 def test_a_give_up_racing_an_accept_lets_exactly_one_win(scenario):
     for _ in range(3):
         librarian = scenario.monitoring(scenario.librarian)
         patron, requested = scenario.chat()
         results: dict[str, object] = {}
-        accepting = threading.Thread(
-            target=lambda: results.update(accept=librarian.call("accept", session_id=requested["session_id"]))
-        )
+        accepting = threading.Thread(target=_accept_into, args=(results, librarian, requested["session_id"]))
         accepting.start()
         scenario.stack.run_job("escalate_waiting", _later(seconds=601))
         accepting.join()
@@ -233,7 +235,7 @@ def test_a_chat_offered_to_a_colleague_who_accepts_changes_hands(scenario):
 
 
 def test_a_declined_offer_leaves_the_chat_with_its_librarian(scenario):
-    old, patron, session_id = _active(scenario, scenario.librarian)
+    old, _patron, session_id = _active(scenario, scenario.librarian)
     colleague = scenario.monitoring(scenario.admin)
     old.call("transfer", session_id=session_id, librarian=scenario.admin)
     colleague.wait_type("transfer_offer")

@@ -276,7 +276,8 @@ class ChatSession(Model):
 
     def name_of(self, librarian: str) -> str | None:
         """A librarian's name as this chat knows it: its librarians' or a conferenced guest's."""
-        return self.staff_names.as_dict().get(librarian) or self.guests.as_dict().get(librarian)
+        names: dict[str, str] = {**self.guests.as_dict(), **self.staff_names.as_dict()}
+        return names.get(librarian)
 
     def staff_connection_ids(self) -> list[str]:
         """The sockets of the librarians in this chat."""
