@@ -2,7 +2,10 @@
 // one-tag widget (qwidget.js) opens on a library's site. Everything a person typed is shown as
 // text (textContent), never as HTML.
 
-import { clockTime, el, linkOrText, safeUrl, byId as $ } from "/widget/dom.js";
+import { messageNode } from "/widget/chat-message.js";
+import { dropChat, saveChat, savedChat } from "/widget/chat-storage.js";
+import { clockTime, el, safeUrl, byId as $ } from "/widget/dom.js";
+import { applyLimits, limits, setLimits } from "/widget/limits.js";
 import { RefdeskSocket, api, endpoints } from "/widget/refdesk-socket.js";
 
 const params = new URLSearchParams(location.search);
@@ -55,32 +58,13 @@ function focusFirst(selector) {
   if (target) target.focus();
 }
 
-// --- session storage: a reload keeps the chat ------------------------------------------------
-
-function remember() {
-  sessionStorage.setItem(storageKey, JSON.stringify({ session_id: state.sessionId, patron_token: state.token, email: state.email }));
-}
+// --- a reload keeps the chat (chat-storage.js) ---------------------------------------------------
 
 function forget() {
-  sessionStorage.removeItem(storageKey);
+  dropChat(storageKey);
   state.sessionId = state.token = state.session = null;
   state.messages.clear();
   $("messages").replaceChildren();
-}
-
-function recall() {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(storageKey) || "null");
-    if (saved && saved.session_id && saved.patron_token) {
-      state.sessionId = saved.session_id;
-      state.token = saved.patron_token;
-      state.email = saved.email || null;
-      return true;
-    }
-  } catch {
-    sessionStorage.removeItem(storageKey);
-  }
-  return false;
 }
 
 // --- the socket ------------------------------------------------------------------------------
@@ -136,28 +120,6 @@ function addMessage(message) {
   const later = [...log.children].find((child) => Number(child.dataset.seq) > message.seq);
   log.insertBefore(node, later || null);
   node.scrollIntoView({ block: "nearest" });
-}
-
-function senderName(message) {
-  if (message.from.role === "patron") return "You";
-  if (message.from.role === "system") return "Library";
-  return message.from.name || "Librarian";
-}
-
-function messageNode(message) {
-  const node = el("div", {
-    className: `msg msg-${message.from.role} msg-${message.kind}`,
-    attrs: { "data-seq": message.seq },
-  });
-  node.append(el("span", { className: "who", text: senderName(message) }));
-  if (message.kind === "url") {
-    const link = linkOrText(message.text);
-    node.append(el("p", { className: "text" }, el("span", { className: "label", text: "Link: " }), link));
-  } else {
-    node.append(el("p", { className: "text", text: message.text }));
-  }
-  node.append(el("time", { text: clockTime(message.sent_at), attrs: { datetime: message.sent_at } }));
-  return node;
 }
 
 function showTyping(name) {
@@ -222,6 +184,7 @@ function showEnded() {
 async function checkAvailability() {
   try {
     const availability = await api(apiBase, `/libraries/${encodeURIComponent(library)}/availability`);
+    setLimits(availability.limits);
     state.libraryName = availability.name;
     $("library-name").textContent = availability.name;
     if (availability.available) {
@@ -273,7 +236,7 @@ async function startChat(event) {
       question,
       ...(name ? { name } : {}),
       ...(email ? { email } : {}),
-      page_url: pageUrl.slice(0, 2000),
+      page_url: pageUrl.slice(0, limits.page_url),
     });
     if (reply.type === "chat_unavailable") {
       $("leave-name").value = name;
@@ -285,7 +248,7 @@ async function startChat(event) {
     state.sessionId = reply.session_id;
     state.token = reply.patron_token;
     state.email = email || null;
-    remember();
+    saveChat(storageKey, state);
     applySession({ status: "waiting" });
     show("chat");
     focusFirst("#message");
@@ -381,6 +344,7 @@ function newChat() {
 
 function wire() {
   document.body.classList.toggle("embedded", embedded);
+  applyLimits(); // the defaults, until the library's availability brings the server's
   $("start-form").addEventListener("submit", startChat);
   $("leave-form").addEventListener("submit", leaveQuestion);
   $("composer").addEventListener("submit", sendMessage);
@@ -409,12 +373,17 @@ async function main() {
     setStatus("No library was given.");
     return;
   }
-  if (recall()) {
+  const saved = savedChat(storageKey);
+  if (saved) {
+    Object.assign(state, saved);
     setStatus("Reconnecting to your chat…");
     show("chat");
     socket();
     api(apiBase, `/libraries/${encodeURIComponent(library)}/availability`)
-      .then((availability) => ($("library-name").textContent = availability.name))
+      .then((availability) => {
+        setLimits(availability.limits);
+        $("library-name").textContent = availability.name;
+      })
       .catch(() => {});
     return;
   }

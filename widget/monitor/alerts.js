@@ -1,5 +1,23 @@
-// New-request alerts that need no page state: a two-note chime (WebAudio, so no media file and
-// nothing for a CSP to block) and a favicon with the number of waiting requests drawn on it.
+// Everything that tells a librarian a request is waiting: a two-note chime (WebAudio, so no
+// media file and nothing for a CSP to block), the count in the title, a favicon with the count
+// drawn on it, and a desktop notification (asked for once at the first sign-in, then offered
+// by the "Enable desktop alerts" button). "Mute alerts" silences the chime and the
+// notification, and is remembered in local storage.
+
+import { byId as $ } from "/widget/dom.js";
+import { patronName } from "./status.js";
+import { ASKED_KEY, MUTE_KEY, getItem, setItem } from "./storage.js";
+
+const TITLE = "Refdesk chat monitor";
+
+const ui = {
+  mute: $("mute"),
+  enableAlerts: $("enable-alerts"),
+  favicon: $("favicon"),
+};
+let onNotificationClick = () => {};
+
+// --- sound ------------------------------------------------------------------------------------
 
 let audio = null;
 
@@ -14,8 +32,7 @@ export function unlockAudio() {
   }
 }
 
-
-export function chime() {
+function chime() {
   if (!audio) unlockAudio();
   if (!audio) return;
   try {
@@ -42,9 +59,11 @@ export function chime() {
   }
 }
 
+// --- title and favicon ------------------------------------------------------------------------
+
 const faviconCache = new Map();
 
-export function faviconFor(count) {
+function faviconFor(count) {
   const key = Math.min(count, 10);
   if (faviconCache.has(key)) return faviconCache.get(key);
   const canvas = document.createElement("canvas");
@@ -80,4 +99,94 @@ export function faviconFor(count) {
   const url = canvas.toDataURL("image/png");
   faviconCache.set(key, url);
   return url;
+}
+
+/** The number of waiting requests in the title and on the favicon. */
+export function updateBadges(count) {
+  document.title = count > 0 ? `(${count}) ${TITLE}` : TITLE;
+  const url = faviconFor(count);
+  if (url && ui.favicon) ui.favicon.href = url;
+}
+
+/** Signed out: the plain title and icon. */
+export function clearBadges() {
+  document.title = TITLE;
+  if (ui.favicon) ui.favicon.href = faviconFor(0) || "data:,";
+}
+
+// --- mute ---------------------------------------------------------------------------------------
+
+function muted() {
+  return getItem("local", MUTE_KEY) === "1";
+}
+
+export function renderMute() {
+  ui.mute.setAttribute("aria-pressed", muted() ? "true" : "false");
+}
+
+// --- desktop notifications ----------------------------------------------------------------------
+
+function desktopAlert(session) {
+  if (muted() || !("Notification" in window) || Notification.permission !== "granted") return;
+  try {
+    const note = new Notification("New chat request", {
+      body: `${patronName(session)}: ${session.question || ""}`.slice(0, 200),
+      tag: `refdesk-${session.session_id}`,
+    });
+    note.onclick = () => {
+      window.focus();
+      onNotificationClick();
+      note.close();
+    };
+  } catch {
+    // some browsers only allow notifications from a service worker
+  }
+}
+
+/** The button shows while the browser has neither granted nor refused notifications. */
+export function updateAlertButton() {
+  const hide = !("Notification" in window) || Notification.permission !== "default";
+  if (hide && document.activeElement === ui.enableAlerts) ui.mute.focus();
+  ui.enableAlerts.hidden = hide;
+}
+
+function askNotificationPermission() {
+  if (!("Notification" in window) || Notification.permission !== "default") return;
+  setItem("local", ASKED_KEY, "1");
+  try {
+    const result = Notification.requestPermission(() => updateAlertButton());
+    if (result && typeof result.then === "function") result.then(updateAlertButton, updateAlertButton);
+  } catch {
+    updateAlertButton();
+  }
+}
+
+/** At sign-in: ask for notifications unless this browser was asked before. */
+export function askOnceForNotifications() {
+  if (getItem("local", ASKED_KEY) !== "1") askNotificationPermission();
+}
+
+// --- a new request --------------------------------------------------------------------------------
+
+export function alertNewRequest(session) {
+  if (!muted()) chime();
+  desktopAlert(session);
+}
+
+/** Wire the Mute and Enable buttons; `showNew()` runs when a notification is clicked. */
+export function setupAlerts({ showNew }) {
+  onNotificationClick = showNew;
+  ui.mute.addEventListener("click", () => {
+    setItem("local", MUTE_KEY, muted() ? null : "1");
+    renderMute();
+    if (!muted()) unlockAudio();
+  });
+  ui.enableAlerts.addEventListener("click", () => askNotificationPermission());
+  // Browsers start audio only after a gesture: the first click or key press unlocks it.
+  for (const type of ["pointerdown", "keydown"]) {
+    document.addEventListener(type, unlockAudio, { capture: true, passive: true });
+  }
+  window.addEventListener("storage", (event) => {
+    if (event.key === MUTE_KEY) renderMute();
+  });
 }

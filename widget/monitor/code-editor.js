@@ -3,6 +3,7 @@
 // them with PUT /api/libraries/{id}/codes. The server checks them; its errors are shown.
 
 import { el, reason, byId as $ } from "/widget/dom.js";
+import { limitAttrs } from "/widget/limits.js";
 import { codeLists, rememberCodeLists } from "./code-lists.js";
 
 const STATUSES = [
@@ -35,8 +36,8 @@ export function setupCodeEditor(services) {
 
   function input(list, field, value) {
     const attrs = { type: "text", autocomplete: "off", "data-field": field };
-    if (field === "code") Object.assign(attrs, { maxlength: "64", spellcheck: "false", autocapitalize: "none" });
-    else attrs.maxlength = "100";
+    if (field === "code") Object.assign(attrs, limitAttrs("code"), { spellcheck: "false", autocapitalize: "none" });
+    else Object.assign(attrs, limitAttrs("code_label"));
     const node = el("input", { attrs });
     node.value = value || "";
     return node;

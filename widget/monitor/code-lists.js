@@ -3,8 +3,6 @@
 
 const cache = new Map(); // library id -> Promise<{resolution, descriptive}>
 
-export const MAX_DESCRIPTIVE = 4;
-
 export function codeLists(rest, library) {
   if (!cache.has(library)) {
     const loading = rest(`/libraries/${encodeURIComponent(library)}/codes`);

@@ -1,63 +1,12 @@
 // The Questions tab: the librarian's library's question list (GET /api/questions), newest
-// first, with status and label filters and "Load more"; and one question's detail with its
-// activity, transcript and actions (answer, note, message the chat's librarian, close).
-// Acting on a live chat also shows in that chat (seed 003), which the detail warns about.
+// first, with status and label filters and "Load more"; one question opens beside it
+// (question-detail.js).
 
-import { dateTime, el, reason, uid, vh, byId as $ } from "/widget/dom.js";
-import { messageNode } from "./messages.js";
+import { dateTime, el, reason, vh, byId as $ } from "/widget/dom.js";
+import { setupQuestionDetail } from "./question-detail.js";
+import { SOURCE_TEXT, labelBadge, patronText, statusBadge } from "./question-status.js";
 
 const PAGE_SIZE = 20;
-
-const STATUS_TEXT = {
-  live: "Live",
-  open: "Open",
-  pending: "Pending",
-  answered: "Answered",
-  referred: "Referred",
-  closed: "Closed",
-};
-const STATUS_STYLE = {
-  live: "active",
-  open: "open",
-  pending: "reconnecting",
-  answered: "answered",
-  referred: "open",
-  closed: "closed",
-};
-const SOURCE_TEXT = { chat: "Chat", form: "Web form", ticket: "Ticket" };
-const ACTIVITY_TEXT = {
-  answer: "Answer",
-  note: "Note",
-  librarian_message: "Message to the chat's librarian",
-  close: "Closed",
-};
-
-export function statusText(status) {
-  return STATUS_TEXT[status] || String(status || "Unknown");
-}
-
-export function labelText(label) {
-  if (label === "in_progress") return "In progress";
-  const words = String(label).replace(/_/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-function statusBadge(status) {
-  return el(
-    "span",
-    { className: `chat-status status-${STATUS_STYLE[status] || "open"}` },
-    el("span", { className: "status-icon", attrs: { "aria-hidden": "true" } }),
-    el("span", { className: "status-text", text: statusText(status) }),
-  );
-}
-
-function labelBadge(label) {
-  return el("span", { className: "label-badge", text: labelText(label) });
-}
-
-function patronText(patron) {
-  return patron?.name || "Anonymous patron";
-}
 
 /**
  * @param services {rest(path, options), showTab(name)}
@@ -79,7 +28,6 @@ export function setupQuestions(services) {
   const entries = new Map(); // question_id -> {summary, item, button}
   let next = null;
   let selected = null;
-  let current = null; // the detail shown: GET /api/questions/{id}
   let loads = 0;
 
   // --- the list ------------------------------------------------------------------------------
@@ -178,219 +126,24 @@ export function setupQuestions(services) {
   ui.refresh.addEventListener("click", () => load());
   ui.more.addEventListener("click", () => load({ more: true }));
 
-  // --- the detail ----------------------------------------------------------------------------
-
-  const d = {};
-  d.title = el("h3", { className: "detail-title", attrs: { id: "question-detail-title", tabindex: "-1" } });
-  d.question = el("p", { className: "detail-question" });
-  d.warning = el(
-    "p",
-    { className: "live-warning", attrs: { hidden: true } },
-    el("strong", { text: "This chat is live." }),
-    " Actions here also appear in the live chat: an answer goes to the patron at once, and notes, messages and a close show as librarian notes to the chat's librarian.",
-  );
-  d.facts = el("dl", { className: "facts" });
-  d.done = el("p", { className: "saved", attrs: { role: "status" } });
-  d.error = el("p", { className: "error", attrs: { role: "alert" } });
-
-  function textForm(label, button, rows = "3") {
-    const id = uid("question-action");
-    const hintId = uid("question-action-hint");
-    const text = el("textarea", { attrs: { id, rows, maxlength: "4000", "aria-describedby": hintId } });
-    const hint = el("p", { className: "hint", attrs: { id: hintId } });
-    const submit = el("button", { text: button, attrs: { type: "submit" } });
-    const form = el(
-      "form",
-      { className: "detail-action", attrs: { novalidate: true } },
-      el("label", { text: label, attrs: { for: id } }),
-      hint,
-      text,
-      submit,
-    );
-    return { form, text, hint, submit };
-  }
-
-  d.answer = textForm("Answer", "Send answer");
-  d.answer.submit.className = "primary";
-  d.note = textForm("Note", "Add note", "2");
-  d.note.hint.textContent = "Kept in the question's activity list for librarians.";
-  d.message = textForm("Message to the chat's librarian", "Send to the chat's librarian", "2");
-  d.close = el("button", { className: "danger", text: "Close question", attrs: { type: "button" } });
-  d.activityEmpty = el("p", { className: "empty", text: "Nothing yet." });
-  d.activity = el("ol", { className: "activity" });
-  d.transcriptEmpty = el("p", { className: "empty", text: "No chat transcript: this question came from a form." });
-  d.transcript = el("div", { className: "question-transcript" });
-
-  ui.detail.replaceChildren(
-    d.title,
-    d.question,
-    d.warning,
-    d.facts,
-    el(
-      "div",
-      { className: "detail-actions" },
-      el("h4", { text: "Act on this question" }),
-      d.answer.form,
-      d.note.form,
-      d.message.form,
-      el("div", { className: "detail-close" }, d.close),
-      d.done,
-      d.error,
-    ),
-    el("h4", { text: "Activity" }),
-    d.activityEmpty,
-    d.activity,
-    el("h4", { text: "Transcript" }),
-    d.transcriptEmpty,
-    d.transcript,
-  );
-
-  d.answer.form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    act("answer", d.answer);
-  });
-  d.note.form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    act("notes", d.note);
-  });
-  d.message.form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    act("librarian-message", d.message);
-  });
-  d.close.addEventListener("click", () => act("close", null));
-
-  function fact(term, ...value) {
-    return [el("dt", { text: term }), el("dd", {}, ...value)];
-  }
-
-  function renderDetail(q) {
-    const live = q.status === "live";
-    d.title.textContent = `Question from ${patronText(q.patron)}`;
-    d.question.textContent = q.question || "";
-    d.warning.hidden = !live;
-    const labels = (q.labels || []).map(labelText).join(", ");
-    d.facts.replaceChildren(
-      ...fact("Status", statusBadge(q.status)),
-      ...(labels ? fact("Labels", labels) : []),
-      ...fact("Source", SOURCE_TEXT[q.source] || String(q.source || "")),
-      ...fact("Patron", patronText(q.patron), q.patron?.email ? ` (${q.patron.email})` : ""),
-      ...fact("Asked", el("time", { text: dateTime(q.created_at), attrs: { datetime: q.created_at } })),
-      ...(q.resolution ? fact("Resolution code", q.resolution) : []),
-      ...(q.descriptive?.length ? fact("Descriptive codes", q.descriptive.join(", ")) : []),
-      ...(q.in_analytics === false ? fact("Analytics", "Left out of reports") : []),
-      ...fact("Question id", q.question_id),
-    );
-    const email = q.patron?.email;
-    if (live) d.answer.hint.textContent = `Sent into the live chat${email ? ` and e-mailed to ${email}` : ""}.`;
-    else if (email) d.answer.hint.textContent = `E-mailed to ${email} with the question.`;
-    else d.answer.hint.textContent = "This question has no e-mail address and no live chat, so an answer cannot reach the patron.";
-    d.message.form.hidden = !q.session_id;
-    d.message.hint.textContent = live
-      ? "Shown in the live chat to its librarian, never to the patron."
-      : "Kept in the question's activity list.";
-    d.close.hidden = q.status === "closed";
-
-    const activity = q.activity || [];
-    d.activityEmpty.hidden = activity.length > 0;
-    d.activity.replaceChildren(
-      ...activity.map((entry) =>
-        el(
-          "li",
-          {},
-          el("span", { className: "activity-kind", text: ACTIVITY_TEXT[entry.kind] || entry.kind }),
-          " by ",
-          el("span", { className: "activity-by", text: entry.by_name || entry.by || "a librarian" }),
-          ", ",
-          el("time", { text: dateTime(entry.at), attrs: { datetime: entry.at } }),
-          el("p", { className: "activity-text", text: entry.text }),
-        ),
-      ),
-    );
-    const transcript = q.transcript || [];
-    d.transcriptEmpty.hidden = transcript.length > 0;
-    d.transcriptEmpty.textContent = q.session_id ? "No messages." : "No chat transcript: this question came from a form.";
-    d.transcript.replaceChildren(...transcript.slice().sort((a, b) => a.seq - b.seq).map(messageNode));
-  }
-
-  async function open(id, { focus = false } = {}) {
-    selected = id;
-    markSelected();
-    d.done.textContent = "";
-    d.error.textContent = "";
-    for (const form of [d.answer, d.note, d.message]) form.text.value = "";
-    let question;
-    try {
-      question = await services.rest(`/questions/${encodeURIComponent(id)}`);
-    } catch (error) {
-      if (selected !== id) return;
-      current = null;
-      ui.detail.hidden = true;
-      ui.error.textContent = `Could not open the question: ${reason(error)}`;
-      return;
-    }
-    if (selected !== id) return;
-    current = question;
-    ui.error.textContent = "";
-    renderDetail(question);
-    ui.detail.hidden = false;
-    const entry = entries.get(id);
-    if (entry) {
-      entry.summary = { ...entry.summary, ...summaryOf(question) };
+  const detail = setupQuestionDetail(services, {
+    container: ui.detail,
+    select(id) {
+      selected = id;
+      markSelected();
+    },
+    isSelected: (id) => selected === id,
+    showError(text) {
+      ui.error.textContent = text;
+    },
+    updated(id, summary) {
+      const entry = entries.get(id);
+      if (!entry) return;
+      entry.summary = { ...entry.summary, ...summary };
       renderRow(entry);
-    }
-    if (focus) d.title.focus();
-  }
-
-  function summaryOf(question) {
-    const { activity: _a, session: _s, transcript: _t, ...summary } = question;
-    return summary;
-  }
-
-  const DONE = {
-    answer: (live) => (live ? "Answer sent. It is in the live chat too." : "Answer sent by e-mail."),
-    notes: (live) => (live ? "Note added. The chat's librarian sees it in the chat." : "Note added."),
-    "librarian-message": (live) =>
-      live ? "Message sent to the chat's librarian." : "Message kept in the activity list.",
-    close: (live) =>
-      live
-        ? "Closed while the chat is live: the chat goes on and the question stays live until it ends."
-        : "Question closed.",
-  };
-
-  async function act(kind, form) {
-    if (!current) return;
-    const id = current.question_id;
-    const live = current.status === "live";
-    d.done.textContent = "";
-    d.error.textContent = "";
-    let body;
-    if (form) {
-      const text = form.text.value.trim();
-      if (!text) {
-        form.text.setAttribute("aria-invalid", "true");
-        d.error.textContent = "Write something first.";
-        form.text.focus();
-        return;
-      }
-      form.text.removeAttribute("aria-invalid");
-      body = { text };
-    }
-    const button = form ? form.submit : d.close;
-    button.disabled = true;
-    try {
-      await services.rest(`/questions/${encodeURIComponent(id)}/${kind}`, { method: "POST", body: body || {} });
-    } catch (error) {
-      d.error.textContent = `Not done: ${reason(error)}`;
-      return;
-    } finally {
-      button.disabled = false;
-    }
-    if (form) form.text.value = "";
-    const message = DONE[kind](live);
-    await open(id);
-    d.done.textContent = message;
-    if (kind === "close" && d.close.hidden) d.title.focus();
-  }
+    },
+  });
+  const open = detail.open;
 
   return {
     activate() {
@@ -404,7 +157,7 @@ export function setupQuestions(services) {
       loads += 1;
       entries.clear();
       ui.list.replaceChildren();
-      ui.detail.hidden = true;
+      detail.reset();
       ui.status.value = "";
       ui.label.value = "";
       ui.message.textContent = "";
@@ -413,7 +166,6 @@ export function setupQuestions(services) {
       ui.more.hidden = true;
       next = null;
       selected = null;
-      current = null;
     },
   };
 }

@@ -1,9 +1,11 @@
 // The wrap-up section of a chat pane: resolution and descriptive codes (set_codes), a ticket
 // for follow-up (create_ticket) and an internal note (internal_note). Collapsed while the
-// chat runs, opened when it ends. Codes come from the patron's library's lists.
+// chat runs, opened when it ends. Codes come from the patron's library's lists; how many
+// descriptive codes a chat may have is the server's limit (limits.js).
 
 import { el, reason, uid } from "/widget/dom.js";
-import { MAX_DESCRIPTIVE, codeLists } from "./code-lists.js";
+import { limitAttrs, limitText, limits } from "/widget/limits.js";
+import { codeLists } from "./code-lists.js";
 
 /**
  * @param chat      the monitor's chat ({session, ...})
@@ -32,7 +34,7 @@ export function makeWrapup(chat, services, closeButton) {
   const descriptive = el(
     "fieldset",
     { className: "descriptive", attrs: { "aria-describedby": countId } },
-    el("legend", { text: `Descriptive codes (up to ${MAX_DESCRIPTIVE})` }),
+    el("legend", {}, "Descriptive codes (up to ", limitText("descriptive_codes"), ")"),
     d.count,
     el("label", { text: "Find a descriptive code", attrs: { for: findId } }),
     d.find,
@@ -70,9 +72,9 @@ export function makeWrapup(chat, services, closeButton) {
     const box = event.target;
     if (box.type !== "checkbox") return;
     if (box.checked) {
-      if (chosen.length >= MAX_DESCRIPTIVE) {
+      if (chosen.length >= limits.descriptive_codes) {
         box.checked = false;
-        d.limit.textContent = `You can choose up to ${MAX_DESCRIPTIVE} descriptive codes. Clear one before choosing another.`;
+        d.limit.textContent = `You can choose up to ${limits.descriptive_codes} descriptive codes. Clear one before choosing another.`;
         return;
       }
       chosen.push(box.value);
@@ -86,7 +88,7 @@ export function makeWrapup(chat, services, closeButton) {
 
   // --- ticket --------------------------------------------------------------------------------
   const ticketId = uid("ticket-note");
-  d.ticketNote = el("textarea", { attrs: { id: ticketId, rows: "2", maxlength: "4000" } });
+  d.ticketNote = el("textarea", { attrs: { id: ticketId, rows: "2", ...limitAttrs("text") } });
   d.ticketDone = el("p", { className: "saved", attrs: { role: "status" } });
   d.ticketOpen = el("button", { text: "Open the ticket", attrs: { type: "button", hidden: true } });
   d.ticketError = el("p", { className: "error", attrs: { role: "alert" } });
@@ -112,7 +114,7 @@ export function makeWrapup(chat, services, closeButton) {
   // --- internal note -------------------------------------------------------------------------
   const noteId = uid("internal-note");
   const noteHintId = uid("internal-note-hint");
-  d.note = el("textarea", { attrs: { id: noteId, rows: "2", maxlength: "4000", "aria-describedby": noteHintId } });
+  d.note = el("textarea", { attrs: { id: noteId, rows: "2", ...limitAttrs("text"), "aria-describedby": noteHintId } });
   d.noteDone = el("p", { className: "saved", attrs: { role: "status" } });
   d.noteError = el("p", { className: "error", attrs: { role: "alert" } });
   d.saveNote = el("button", { text: "Save internal note", attrs: { type: "submit" } });
@@ -155,7 +157,11 @@ export function makeWrapup(chat, services, closeButton) {
 
   function renderCount() {
     const labels = chosen.map((code) => d.checkboxes.querySelector(`input[value="${CSS.escape(code)}"]`)?.labels?.[0]?.textContent || code);
-    d.count.textContent = `${chosen.length} of ${MAX_DESCRIPTIVE} chosen${labels.length ? `: ${labels.join(", ")}` : ""}`;
+    d.count.replaceChildren(
+      `${chosen.length} of `,
+      limitText("descriptive_codes"),
+      ` chosen${labels.length ? `: ${labels.join(", ")}` : ""}`,
+    );
   }
 
   function filterDescriptive() {
@@ -215,7 +221,7 @@ export function makeWrapup(chat, services, closeButton) {
 
   function prefill(question) {
     if (question.resolution) d.resolution.value = question.resolution;
-    chosen = (question.descriptive || []).slice(0, MAX_DESCRIPTIVE);
+    chosen = (question.descriptive || []).slice(0, limits.descriptive_codes);
     for (const box of d.checkboxes.querySelectorAll("input")) box.checked = chosen.includes(box.value);
     if (question.in_analytics === false) d.analytics.checked = false;
     if (question.resolution) d.codesSaved.textContent = "Codes saved";

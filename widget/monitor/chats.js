@@ -1,0 +1,230 @@
+// My Active: this librarian's chats. Each chat's list entry and pane (chat-pane.js) are added,
+// updated, selected and removed here; its transcript takes each message once, in seq order,
+// from the socket, a history reply or the accept reply.
+
+import { byId as $ } from "/widget/dom.js";
+import { notice } from "./announce.js";
+import { makeChat, renderChat, renderPolicyLink } from "./chat-pane.js";
+import { messageNode } from "./messages.js";
+import { forgetPending, messageShown, showPaneError } from "./pending.js";
+import { state } from "./state.js";
+import { learnLibraryName, onLibraryNamed, patronName } from "./status.js";
+import { saveView } from "./storage.js";
+import { onTabActivated, renderCounts } from "./tabs.js";
+import { clearTypingTimers, setPatronTyping } from "./typing.js";
+
+const ui = { mineList: $("mine-list"), panes: $("panes") };
+
+export function upsertChat(session) {
+  let chat = state.chats.get(session.session_id);
+  if (!chat) {
+    const id = session.session_id;
+    chat = makeChat(session, {
+      select: (focus) => selectChat(id, { focus }),
+      end: () => endChat(chat),
+      close: () => closeChat(chat),
+    });
+    ui.mineList.append(chat.dom.item);
+    ui.panes.append(chat.dom.pane);
+    state.chats.set(id, chat);
+    const held = state.orphans.get(id);
+    if (held) {
+      state.orphans.delete(id);
+      addMessages(chat, held);
+    }
+    learnLibraryName(session.library);
+    renderCounts();
+  }
+  updateChatSession(chat, session);
+  return chat;
+}
+
+export function updateChatSession(chat, session) {
+  chat.session = { ...chat.session, ...session };
+  renderChat(chat);
+}
+
+export function highestSeq(chat) {
+  let highest = 0;
+  for (const seq of chat.messages.keys()) if (seq > highest) highest = seq;
+  return highest;
+}
+
+export function addMessages(chat, messages) {
+  const log = chat.dom.log;
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  let added = false;
+  for (const message of messages.slice().sort((a, b) => a.seq - b.seq)) {
+    if (typeof message.seq !== "number" || chat.messages.has(message.seq)) continue;
+    chat.messages.set(message.seq, message);
+    const node = messageNode(message);
+    // Before the first shown message with a higher seq, or before the "sending" entries.
+    let before = null;
+    for (const child of log.children) {
+      const seq = child.dataset.seq ? Number(child.dataset.seq) : Number.POSITIVE_INFINITY;
+      if (seq > message.seq) {
+        before = child;
+        break;
+      }
+    }
+    log.insertBefore(node, before);
+    added = true;
+    messageShown(chat, message.seq);
+  }
+  if (!added) return;
+  if (nearBottom) log.scrollTop = log.scrollHeight;
+  if (!(state.tab === "mine" && state.selected === chat.session.session_id)) {
+    chat.dom.unread.hidden = false;
+  }
+}
+
+function clearUnread(chat) {
+  if (chat) chat.dom.unread.hidden = true;
+}
+
+/** `focus`: "composer" (the message box, if the chat is live), "pane" (its title) or false. */
+export function selectChat(id, { focus = false } = {}) {
+  const chat = state.chats.get(id);
+  if (!chat) return;
+  state.selected = id;
+  for (const [otherId, other] of state.chats) {
+    const selected = otherId === id;
+    other.dom.pane.hidden = !selected;
+    if (selected) other.dom.itemButton.setAttribute("aria-current", "true");
+    else other.dom.itemButton.removeAttribute("aria-current");
+  }
+  if (state.tab === "mine") clearUnread(chat);
+  const log = chat.dom.log;
+  log.scrollTop = log.scrollHeight;
+  if (focus === "composer" && !chat.dom.composerArea.hidden) chat.dom.text.focus();
+  else if (focus) chat.dom.title.focus();
+  saveView();
+}
+
+export function removeChat(id) {
+  const chat = state.chats.get(id);
+  if (!chat) return;
+  clearTypingTimers(chat);
+  forgetPending(chat);
+  const hadFocus = chat.dom.pane.contains(document.activeElement) || chat.dom.item.contains(document.activeElement);
+  state.chats.delete(id);
+  chat.dom.item.remove();
+  chat.dom.pane.remove();
+  if (state.selected === id) {
+    state.selected = null;
+    const next = state.chats.keys().next();
+    if (!next.done) selectChat(next.value);
+    saveView();
+  }
+  renderCounts();
+  if (hadFocus) {
+    const first = ui.mineList.querySelector("button");
+    (first || $("panel-mine")).focus();
+  }
+}
+
+/** Signed out: no chats, no timers. */
+export function resetChats() {
+  for (const chat of state.chats.values()) clearTypingTimers(chat);
+  state.chats.clear();
+  state.orphans.clear();
+  state.pending.clear();
+  state.selected = null;
+  ui.mineList.replaceChildren();
+  ui.panes.replaceChildren();
+}
+
+// --- what the server says ---------------------------------------------------------------------
+
+/** The `mine` part of a `monitor` snapshot: chats no longer ours go, the others are updated. */
+export function applyChatSnapshot(sessions) {
+  const mine = new Set(sessions.map((s) => s.session_id));
+  for (const id of Array.from(state.chats.keys())) if (!mine.has(id)) removeChat(id);
+  for (const session of sessions) upsertChat(session);
+}
+
+/** Ask for what a chat missed (after a reconnect, or when ending it found it ended). */
+export function requestHistory(socket, chat) {
+  return socket
+    .request("history", { session_id: chat.session.session_id, after_seq: highestSeq(chat) })
+    .then(applyHistory);
+}
+
+function applyHistory(reply) {
+  const chat = state.chats.get(reply.session?.session_id);
+  if (!chat) return;
+  updateChatSession(chat, reply.session);
+  addMessages(chat, reply.messages || []);
+}
+
+/** A `message` frame; held until its chat is known (an accept reply may come after it). */
+export function messageArrived(message) {
+  const chat = state.chats.get(message.session_id);
+  if (!chat) {
+    const held = state.orphans.get(message.session_id) || [];
+    held.push(message);
+    state.orphans.set(message.session_id, held.slice(-200));
+    return;
+  }
+  addMessages(chat, [message]);
+  if (message.from?.role === "patron") setPatronTyping(chat, false);
+}
+
+/** A `session_update` frame for one of this librarian's chats. */
+export function chatSessionUpdate(frame) {
+  const chat = state.chats.get(frame.session_id);
+  if (!chat) return;
+  if (frame.status === "waiting") {
+    // The chat went back to the queue (this librarian was away too long): no longer ours.
+    notice(`The chat with ${patronName(chat.session)} went back to the queue.`);
+    removeChat(frame.session_id);
+  } else {
+    const { type: _type, ...fields } = frame;
+    updateChatSession(chat, { ...chat.session, ...fields });
+    if (frame.status === "ended") setPatronTyping(chat, false);
+  }
+}
+
+// --- the pane's End and Close -----------------------------------------------------------------
+
+async function endChat(chat) {
+  if (!state.socket) return;
+  chat.dom.endButton.disabled = true;
+  chat.dom.error.textContent = "";
+  chat.ending = true;
+  try {
+    await state.socket.request("end_chat", { session_id: chat.session.session_id });
+  } catch (error) {
+    if (error.code === "session_ended") {
+      requestHistory(state.socket, chat).catch(() => {});
+    } else {
+      showPaneError(chat, `Could not end the chat: ${error.message || error.code}`);
+    }
+  } finally {
+    chat.ending = false;
+    chat.dom.endButton.disabled = false;
+  }
+}
+
+async function closeChat(chat) {
+  if (!state.socket) return;
+  const id = chat.session.session_id;
+  const name = patronName(chat.session);
+  chat.dom.closeButton.disabled = true;
+  try {
+    await state.socket.request("close_chat", { session_id: id });
+    removeChat(id);
+    notice(`Closed the chat with ${name}.`);
+  } catch (error) {
+    chat.dom.closeButton.disabled = false;
+    showPaneError(chat, `Could not close the chat: ${error.message || error.code}`);
+  }
+}
+
+onTabActivated((tab) => {
+  if (tab === "mine" && state.selected) clearUnread(state.chats.get(state.selected));
+});
+
+onLibraryNamed((id) => {
+  for (const chat of state.chats.values()) if (chat.session.library === id) renderPolicyLink(chat);
+});

@@ -1,0 +1,171 @@
+// The queues: the New tab (requests waiting in this librarian's queues, oldest first, each with
+// Accept) and, for admins, the All tab (every live chat in the library).
+
+import { clockTime, el, uid, byId as $ } from "/widget/dom.js";
+import { alertNewRequest } from "./alerts.js";
+import { notice } from "./announce.js";
+import { addMessages, selectChat, upsertChat } from "./chats.js";
+import { state } from "./state.js";
+import { patronName, renderStatus, waitingFor } from "./status.js";
+import { activateTab, renderCounts } from "./tabs.js";
+
+const ui = { newList: $("new-list"), allTable: $("all-table"), allBody: $("all-body"), allEmpty: $("all-empty") };
+
+// --- the New tab ------------------------------------------------------------------------------
+
+function upsertRequest(session) {
+  const id = session.session_id;
+  let entry = state.queue.get(id);
+  if (!entry) {
+    const questionId = uid("question");
+    const accept = el("button", {
+      className: "primary",
+      text: "Accept",
+      attrs: { type: "button", "aria-describedby": questionId },
+    });
+    const name = el("h3", { className: "request-name" });
+    const meta = el("p", { className: "request-meta" });
+    const wait = el("time", { className: "request-wait" });
+    const question = el("p", { className: "request-question", attrs: { id: questionId } });
+    const node = el(
+      "li",
+      { className: "request", attrs: { "data-session": id } },
+      el("div", { className: "request-head" }, name, meta),
+      question,
+      el("div", { className: "request-actions" }, wait, accept),
+    );
+    accept.addEventListener("click", () => acceptChat(id, accept));
+    entry = { session, node, name, meta, wait, question };
+    state.queue.set(id, entry);
+    const later = Array.from(state.queue.values()).find(
+      (other) => other !== entry && other.node.isConnected && other.session.created_at > session.created_at,
+    );
+    ui.newList.insertBefore(node, later ? later.node : null);
+  }
+  entry.session = session;
+  entry.name.textContent = patronName(session);
+  const metaParts = [`Queue: ${session.library}`];
+  if (session.patron?.email) metaParts.push(session.patron.email);
+  entry.meta.textContent = metaParts.join(" · ");
+  entry.question.textContent = session.question || "";
+  entry.wait.setAttribute("datetime", session.created_at || "");
+  entry.wait.textContent = waitingFor(session.created_at);
+  renderCounts();
+}
+
+function removeRequest(id) {
+  const entry = state.queue.get(id);
+  if (!entry) return;
+  state.queue.delete(id);
+  const hadFocus = entry.node.contains(document.activeElement);
+  const next = entry.node.nextElementSibling || entry.node.previousElementSibling;
+  entry.node.remove();
+  if (hadFocus) (next ? next.querySelector("button") : $("panel-new")).focus();
+  renderCounts();
+}
+
+async function acceptChat(id, button) {
+  const entry = state.queue.get(id);
+  const name = entry ? patronName(entry.session) : "the patron";
+  if (!state.socket) return;
+  button.disabled = true;
+  try {
+    const reply = await state.socket.request("accept", { session_id: id });
+    const chat = upsertChat(reply.session);
+    addMessages(chat, reply.messages || []);
+    removeRequest(id);
+    renderCounts();
+    activateTab("mine", { focus: false });
+    selectChat(id, { focus: "composer" });
+    notice(`You accepted the chat with ${name}.`);
+  } catch (error) {
+    if (error.code === "already_accepted") {
+      removeRequest(id);
+      notice("Another librarian took this chat.");
+    } else if (error.code === "session_ended") {
+      removeRequest(id);
+      notice(`The chat with ${name} has ended.`);
+    } else {
+      button.disabled = false;
+      notice(`Could not accept the chat: ${error.message || error.code}`);
+    }
+  }
+}
+
+setInterval(() => {
+  for (const entry of state.queue.values()) entry.wait.textContent = waitingFor(entry.session.created_at);
+}, 15000);
+
+// --- the All tab (admins) -----------------------------------------------------------------------
+
+function renderAll() {
+  const rows = Array.from(state.all.values()).sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
+  ui.allBody.replaceChildren(
+    ...rows.map((session) => {
+      const status = el("span");
+      renderStatus(status, session, false);
+      return el(
+        "tr",
+        {},
+        el("td", { text: patronName(session) }),
+        el("td", { text: session.question || "" }),
+        el("td", {}, status),
+        el("td", { text: session.librarian?.name || "—" }),
+        el("td", {}, el("time", { text: clockTime(session.created_at), attrs: { datetime: session.created_at } })),
+      );
+    }),
+  );
+  ui.allTable.hidden = rows.length === 0;
+  ui.allEmpty.hidden = rows.length > 0;
+}
+
+// --- what the server says ---------------------------------------------------------------------
+
+/** The `new` and (admins) `all` parts of a `monitor` snapshot. */
+export function applyQueueSnapshot(snapshot) {
+  const waiting = new Set((snapshot.new || []).map((s) => s.session_id));
+  for (const id of Array.from(state.queue.keys())) if (!waiting.has(id)) removeRequest(id);
+  for (const session of snapshot.new || []) upsertRequest(session);
+  if (state.me.is_admin) {
+    state.all.clear();
+    for (const session of snapshot.all || []) state.all.set(session.session_id, session);
+    renderAll();
+  }
+}
+
+/** A `queue_update` frame: a request added (alerting when it is new) or gone. */
+export function queueUpdate(frame) {
+  const session = frame.session;
+  if (!session) return;
+  const id = session.session_id;
+  if (frame.op === "added") {
+    const isNew = !state.queue.has(id);
+    upsertRequest(session);
+    if (isNew) alertNewRequest(session);
+  } else {
+    removeRequest(id);
+  }
+  if (state.me?.is_admin && session.library === state.me.library) {
+    if (frame.op === "removed" || session.status === "ended") state.all.delete(id);
+    else state.all.set(id, session);
+    renderAll();
+  }
+  renderCounts();
+}
+
+/** A `session_update` frame, for the All tab. */
+export function allSessionUpdate(frame) {
+  if (!state.all.has(frame.session_id)) return;
+  if (frame.status === "ended") state.all.delete(frame.session_id);
+  else state.all.set(frame.session_id, { ...state.all.get(frame.session_id), status: frame.status });
+  renderAll();
+  renderCounts();
+}
+
+/** Signed out: empty lists. */
+export function resetQueues() {
+  state.queue.clear();
+  state.all.clear();
+  ui.newList.replaceChildren();
+  ui.allBody.replaceChildren();
+}
