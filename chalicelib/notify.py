@@ -42,11 +42,13 @@ def message(session: ChatSession, message: Message) -> None:
 def session_update(session: ChatSession, *, skip: str | None = None, also: Iterable[str] = ()) -> None:
     """The chat's status or librarians changed: everyone in it hears but `skip` (and `also`
     sockets that have just left it), and so do the admins of its library watching its queue,
-    whose All tab shows every live chat."""
-    delivery.send(
-        [*(c for c in session.connection_ids() if c != skip), *also],
-        serialize.session_update(session),
-    )
+    whose All tab shows every live chat. Librarians see whose chat it is (e-mails); the
+    patron sees names only."""
+    left = tuple(also)
+    staff = {*session.staff_connection_ids(), *left}
+    hearing = [c for c in (*session.connection_ids(), *left) if c != skip]
+    delivery.send([c for c in hearing if c not in staff], serialize.session_update(session))
+    delivery.send([c for c in hearing if c in staff], serialize.session_update(session, for_staff=True))
     admins = [m.connection_id for m in access.monitors_of(session.library) if _admin_of(m, session.library)]
     if admins:
         _queue_event(admins, "changed", session.library, session)

@@ -28,21 +28,24 @@ def message_event(message: Message) -> MessageEvent:
     return MessageEvent(**message_view(message).model_dump())
 
 
-def librarian_of(session: ChatSession) -> Person | None:
+def librarian_of(session: ChatSession, *, for_staff: bool = False) -> Person | None:
+    """The chat's librarian; staff also see their e-mail (whose chat it is), patrons never."""
     if not session.librarian:
         return None
     return Person(
         name=session.staff_names.as_dict().get(session.librarian),
+        email=session.librarian if for_staff else None,
         reconnecting=True if session.librarian_is_away() else None,
     )
 
 
-def librarians_of(session: ChatSession) -> list[Person] | None:
+def librarians_of(session: ChatSession, *, for_staff: bool = False) -> list[Person] | None:
     """Everyone serving the chat: its librarian, then the librarians conferenced in."""
-    owner = librarian_of(session)
+    owner = librarian_of(session, for_staff=for_staff)
     if owner is None:
         return None
-    return [owner, *(Person(name=name) for name in session.guests.as_dict().values())]
+    guests = session.guests.as_dict().items()
+    return [owner, *(Person(name=name, email=email if for_staff else None) for email, name in guests)]
 
 
 FOLLOW_UP = {
@@ -78,7 +81,7 @@ def session_view(session: ChatSession, *, for_staff: bool) -> SessionView:
         status=Status(session.status),
         question=session.question,
         patron=Person(name=session.patron_name, email=session.patron_email if for_staff else None),
-        librarian=librarian_of(session),
+        librarian=librarian_of(session, for_staff=for_staff),
         created_at=session.created_at,
         accepted_at=session.accepted_at,
         ended_at=session.ended_at,
@@ -88,16 +91,16 @@ def session_view(session: ChatSession, *, for_staff: bool) -> SessionView:
         policy_url=policy_url(session.library) if for_staff else None,
         escalated=bool(session.escalated) if for_staff else None,
         served_by_library=session.served_by_library if for_staff else None,
-        librarians=librarians_of(session),
+        librarians=librarians_of(session, for_staff=for_staff),
     )
 
 
-def session_update(session: ChatSession) -> SessionUpdate:
+def session_update(session: ChatSession, *, for_staff: bool = False) -> SessionUpdate:
     return SessionUpdate(
         session_id=session.session_id,
         status=Status(session.status),
-        librarian=librarian_of(session),
-        librarians=librarians_of(session) if session.guests.as_dict() else None,
+        librarian=librarian_of(session, for_staff=for_staff),
+        librarians=librarians_of(session, for_staff=for_staff) if session.guests.as_dict() else None,
         ended_by=EndedBy(session.ended_by) if session.ended_by else None,
         ended_at=session.ended_at,
         follow_up=follow_up(session) if session.ended_by == EndedBy.UNANSWERED else None,

@@ -103,6 +103,9 @@ def test_patrons_learn_their_place_in_line_and_see_it_move(scenario):
     librarian.call("accept", session_id=first["session_id"])
     moved = second_patron.wait_type("queue_position")
     assert (moved["session_id"], moved["position"]) == (second["session_id"], 1)
+    # A patron back on a new socket learns their place in the resume reply.
+    back = scenario.connect().call("resume", patron_token=second["patron_token"], after_seq=0)
+    assert (back["type"], back["position"]) == ("resumed", 1)
 
 
 def test_a_request_nobody_takes_is_given_up_with_a_follow_up_and_filed_open(scenario):
@@ -157,8 +160,13 @@ def test_a_partner_who_served_a_chat_can_follow_up_its_question(scenario):
     partner = scenario.monitoring(scenario.partner_librarian)
     _, requested = scenario.chat()
     partner.call("accept", session_id=requested["session_id"])
+    status, live = _question(scenario, scenario.partner_librarian, requested["session_id"])
+    assert (status, live["status"]) == (200, "live")  # theirs to follow up while the chat goes on
     partner.call("set_codes", session_id=requested["session_id"], resolution="followup_by_me")
     partner.call("end_chat", session_id=requested["session_id"])
+    ticket = partner.call("create_ticket", session_id=requested["session_id"], note="check the ILL")
+    status, filed = _question(scenario, scenario.partner_librarian, ticket["question_id"])
+    assert (status, filed["source"], filed["served_by_library"]) == (200, "ticket", scenario.partner)
     status, question = _question(scenario, scenario.partner_librarian, requested["session_id"])
     assert (status, question["status"], question["served_by_library"]) == (200, "pending", scenario.partner)
     token = scenario.stack.login(scenario.partner_librarian)
@@ -195,6 +203,13 @@ def test_an_admin_joins_a_chat_in_progress_and_leaves_it(scenario):
     assert names == ["Librarian", "Admin"]
     assert admin.call("send_message", session_id=session_id, text="I can help too")["type"] == "ack"
     assert patron.wait_type("message", text="I can help too")["from"]["name"] == "Admin"
+    # Back on a new socket (a reload), joining again only moves the admin's seat there.
+    admin_again = scenario.monitoring(scenario.admin)
+    assert admin_again.call("join", session_id=session_id)["type"] == "joined"
+    assert librarian.call("send_message", session_id=session_id, text="seen there?")["type"] == "ack"
+    assert admin_again.wait_type("message", text="seen there?")
+    joins = [m for m in patron.of_type("message") if m["text"] == "Admin joined the chat."]
+    assert len(joins) == 1
     assert admin.call("leave", session_id=session_id)["type"] == "ack"
     assert librarian.wait_type("message", kind="system", text="Admin left the chat.")
     assert admin.call("send_message", session_id=session_id, text="gone?")["code"] == "forbidden"
@@ -225,9 +240,11 @@ def test_a_chat_offered_to_a_colleague_who_accepts_changes_hands(scenario):
     taken = colleague.call("accept", session_id=session_id)
     assert taken["type"] == "accepted"
     assert "Transfer note from Librarian: needs ILL" in [m["text"] for m in taken["messages"]]
-    assert patron.wait(lambda f: f.get("type") == "session_update" and f["librarian"]["name"] == "Admin")
+    told = patron.wait(lambda f: f.get("type") == "session_update" and f["librarian"]["name"] == "Admin")
+    assert "email" not in told["librarian"]  # patrons see a name, never a librarian's address
     assert "Transfer note" not in " ".join(m["text"] for m in patron.of_type("message"))
-    assert old.wait(lambda f: f.get("type") == "session_update" and f["librarian"]["name"] == "Admin")
+    # The old librarian's monitor learns by e-mail that the chat is no longer theirs.
+    assert old.wait(lambda f: f.get("type") == "session_update" and f["librarian"]["email"] == scenario.admin)
     assert old.call("send_message", session_id=session_id, text="me again")["code"] == "forbidden"
     assert (
         colleague.call("send_message", session_id=session_id, text="Hello, I'm taking over")["type"] == "ack"

@@ -1,5 +1,7 @@
 """Working together on a chat: an admin of the chat's library `join`s it from the All tab
-(QuestionPoint's conferencing), and `leave`s it again; the chat goes on with its librarian."""
+(QuestionPoint's conferencing), and `leave`s it again; the chat goes on with its librarian.
+Joining again, from a new socket after a reload or a dropped connection, only moves the
+admin's seat to that socket."""
 
 from __future__ import annotations
 
@@ -26,12 +28,14 @@ def join(caller: Caller, request: wire.Join) -> None:
         raise BadRequest("That request is waiting: accept it instead of joining it.")
     if session.status not in IN_PROGRESS:
         raise SessionEnded("That chat has ended.")
-    if librarian.librarian in (session.librarian, *session.guests.as_dict()):
-        raise BadRequest("You are already in that chat.")
+    if librarian.librarian == session.librarian:
+        raise BadRequest("That chat is already yours.")
     name = librarian.name or "A librarian"
+    rejoining = librarian.librarian in session.guests.as_dict()  # from a new socket: no news
     sessions.join(session, librarian.connection_id, librarian.librarian or "", name)
-    session = messages.post(session, SYSTEM, JOINED.format(name=name), Kind.SYSTEM).session
-    notify.session_update(session, skip=librarian.connection_id)
+    if not rejoining:
+        session = messages.post(session, SYSTEM, JOINED.format(name=name), Kind.SYSTEM).session
+        notify.session_update(session, skip=librarian.connection_id)
     caller.reply(
         Joined(
             session=serialize.session_view(session, for_staff=True),

@@ -39,6 +39,7 @@ def monitor(caller: Caller, request: wire.Monitor) -> None:
                 else None
             ),
             online=online,
+            queues=queues,
         )
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import serialize
 from ..data import access
-from ..domain import directory, messages, patron_token, presence
+from ..domain import directory, messages, patron_token, presence, routing
 from ..errors import Forbidden
 from ..statuses import Status
 from ..wire import actions as wire
@@ -23,6 +23,7 @@ def resume(caller: Caller, request: wire.Resume) -> None:
             session=serialize.session_view(session, for_staff=False),
             messages=[serialize.message_view(m) for m in missed],
             follow_up=serialize.follow_up(session) if session.status == Status.ENDED else None,
+            position=routing.position(session) if session.status == Status.WAITING else None,
         )
     )
 

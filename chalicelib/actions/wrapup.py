@@ -66,6 +66,7 @@ def create_ticket(caller: Caller, request: wire.CreateTicket) -> None:
         email=session.patron_email,
         session_id=session.session_id,
         history=note,
+        served_by=session.served_by_library,
     )
     ticket.save()
     caller.reply(QuestionSubmitted(question_id=ticket.question_id))

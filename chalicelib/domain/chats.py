@@ -100,6 +100,7 @@ def accept(session: ChatSession, librarian: Connection) -> ChatSession:
         clock.iso(clock.now()),
     )
     observability.count("ChatsAccepted")
+    questions.served_by_partner(session)
     if session.accepted_at:
         waited = clock.parse(session.accepted_at) - clock.parse(session.created_at)
         observability.seconds("WaitToAccept", waited.total_seconds())
@@ -125,6 +126,7 @@ def take_over(session: ChatSession, librarian: Connection) -> ChatSession:
         librarian.name or "",
         librarian.library or "",
     )
+    questions.served_by_partner(session)
     text = PASSED_ON.format(old=old_name, new=librarian.name or "a colleague")
     session = messages.post(session, SYSTEM, text, Kind.SYSTEM).session
     if note:

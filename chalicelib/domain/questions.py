@@ -43,9 +43,12 @@ def new_question(
     question_id: str | None = None,
     created_at: str | None = None,
     history: list[ActivityEntry] | None = None,
+    served_by: str | None = None,
 ) -> Question:
     now = created_at or clock.iso(clock.now())
     return Question(
+        served_by_library=served_by,
+        served_for_partner=served_by if served_by != library else None,
         question_id=question_id or uuid.uuid4().hex,
         library=library,
         source=source,
@@ -96,10 +99,7 @@ def chat_ended(session: ChatSession) -> None:
         *status_actions(question, status_after_chat(session, question)),
         Question.updated_at.set(ended_at),
     ]
-    if session.served_by_library:
-        actions.append(Question.served_by_library.set(session.served_by_library))
-        if session.served_by_library != session.library:  # in the partner's "served for partners" list
-            actions.append(Question.served_for_partner.set(session.served_by_library))
+    actions += _served_by(session)
     if session.ended_by == EndedBy.EXIT:  # answered, and labelled in_progress for a while
         until = clock.iso(clock.parse(ended_at) + IN_PROGRESS_FOR)
         labels = [*(label for label in question.labels if label != IN_PROGRESS), IN_PROGRESS]
@@ -109,6 +109,25 @@ def chat_ended(session: ChatSession) -> None:
             Question.in_progress_until.set(until),
         ]
     question.update(actions=actions)
+
+
+def served_by_partner(session: ChatSession) -> None:
+    """A partner library's librarian took the chat: from now on, not only once it ends, they
+    may follow up its question, and it is in their library's "served for partners" list."""
+    if session.served_by_library and session.served_by_library != session.library:
+        Question(question_id=session.question_id).update(
+            actions=_served_by(session), condition=Question.question_id.exists()
+        )
+
+
+def _served_by(session: ChatSession) -> list[Action]:
+    """Who served the patron; a partner library also finds the question in its own list."""
+    if not session.served_by_library:
+        return []
+    actions: list[Action] = [Question.served_by_library.set(session.served_by_library)]
+    if session.served_by_library != session.library:
+        actions.append(Question.served_for_partner.set(session.served_by_library))
+    return actions
 
 
 def clear_in_progress(question_id: str, until: str) -> bool:

@@ -133,6 +133,7 @@ class Resumed(Event):
     session: SessionView
     messages: list[MessageView]
     follow_up: FollowUp | None = None
+    position: int | None = None  # while waiting: the place in line now (changes were missed)
 
 
 class LoggedOut(Event):
@@ -152,6 +153,7 @@ class QueueSnapshot(Event):
     mine: list[SessionView]
     all: list[SessionView] | None = None
     online: list[Colleague]  # librarians of the library and its cooperative monitoring now
+    queues: list[str] = []  # the libraries whose requests this librarian is offered
 
 
 class Joined(Event):
