@@ -1,5 +1,5 @@
-"""Ending and coding chats, the question list, and exiting the system (seeds 000, 001, 002, 003),
-end to end: WebSocket, REST, /dev/outbox and /dev/jobs."""
+"""Ending and coding chats, the question list, and exiting the system, end to end:
+WebSocket, REST, /dev/outbox and /dev/jobs."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _mails_to(scenario, address: str):
     return [m for m in scenario.stack.outbox() if m["to"] == address]
 
 
-# --- exiting the system (seed 000) -------------------------------------------------------------
+# --- exiting the system ---------------------------------------------------------------------------
 
 
 def test_logout_ends_live_chats_mails_them_and_leaves_waiting_requests_to_others(scenario):
@@ -77,7 +77,7 @@ def test_logout_ends_live_chats_mails_them_and_leaves_waiting_requests_to_others
         assert _question(scenario, session_id)["status"] == "answered"
 
 
-# --- the question list on a live chat (seed 003) -----------------------------------------------
+# --- the question list on a live chat -------------------------------------------------------------
 
 
 def test_question_list_actions_on_a_live_chat_show_in_the_chat_and_the_chat_goes_on(scenario):
@@ -201,7 +201,7 @@ def test_the_question_list_filters_through_indexes_and_pages(scenario):
     assert _api(scenario, "GET", "/questions?cursor=not-a-cursor", scenario.librarian)[0] == 400
 
 
-# --- wrap-up codes (seed 001) ------------------------------------------------------------------
+# --- wrap-up codes --------------------------------------------------------------------------------
 
 
 def test_set_codes_checks_the_librarys_lists_and_changes_nothing_when_refused(scenario):
@@ -265,7 +265,7 @@ def test_libraries_customise_their_code_lists(scenario):
     )
 
 
-# --- internal notes and tickets (seed 002) ----------------------------------------------------
+# --- internal notes and tickets -------------------------------------------------------------------
 
 
 def test_internal_notes_and_librarian_notes_never_reach_the_patron(scenario):

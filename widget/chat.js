@@ -6,6 +6,7 @@ import { messageNode } from "/widget/chat-message.js";
 import { dropChat, saveChat, savedChat } from "/widget/chat-storage.js";
 import { clockTime, el, safeUrl, byId as $ } from "/widget/dom.js";
 import { applyLimits, limits, setLimits } from "/widget/limits.js";
+import { placeInLine } from "/widget/queue-position.js";
 import { RefdeskSocket, api, endpoints } from "/widget/refdesk-socket.js";
 
 const params = new URLSearchParams(location.search);
@@ -21,6 +22,8 @@ const state = {
   sessionId: null,
   token: null,
   session: null, // the latest SessionView / session_update fields
+  position: null, // place in line while waiting (1 = next), null when not known
+  followUpOffered: null, // the chat whose follow-up form was filled in (once)
   messages: new Map(), // seq -> message, each shown once
   socket: null,
   email: null,
@@ -37,20 +40,26 @@ function show(...views) {
   for (const section of document.querySelectorAll(".view")) {
     section.hidden = !views.includes(section.id.replace("view-", ""));
   }
+  // A follow-up form under an ended chat: the transcript shrinks so the form has the room.
+  document.body.classList.toggle("following-up", views.includes("chat") && views.includes("leave"));
   if (state.focusOnShow) focusEntry();
 }
 
-/** Put the keyboard where the patron will type: the message box, or the first form field. */
+/** Put the keyboard where the patron will type: the message box, the follow-up form, or the
+ * first form field. */
 function focusEntry() {
-  const target = document.querySelector(
-    "#composer:not([hidden]) textarea, .view:not([hidden]) form input, .view:not([hidden]) button",
-  );
+  const target =
+    followUpTarget() ||
+    document.querySelector(
+      "#composer:not([hidden]) textarea, .view:not([hidden]) form input, .view:not([hidden]) button",
+    );
   state.focusOnShow = !target || target.closest("[hidden]") !== null;
   if (target && !state.focusOnShow) target.focus();
 }
 
+/** The status line is a live region: write it only when it changes, so nothing is re-read. */
 function setStatus(text) {
-  $("status").textContent = text;
+  if ($("status").textContent !== text) $("status").textContent = text;
 }
 
 function focusFirst(selector) {
@@ -62,7 +71,7 @@ function focusFirst(selector) {
 
 function forget() {
   dropChat(storageKey);
-  state.sessionId = state.token = state.session = null;
+  state.sessionId = state.token = state.session = state.position = state.followUpOffered = null;
   state.messages.clear();
   $("messages").replaceChildren();
 }
@@ -83,8 +92,11 @@ async function resume(sock) {
   try {
     const reply = await sock.request("resume", { patron_token: state.token, after_seq: after });
     for (const message of reply.messages) addMessage(message);
-    applySession(reply.session);
-    if (reply.follow_up && reply.session.status === "ended") offerFollowUp(reply.follow_up);
+    // Positions sent while the socket was down were lost: only a place in the reply is current.
+    const position = reply.position;
+    if (Number.isInteger(position)) state.position = position;
+    const ended = reply.session.status === "ended";
+    applySession({ ...reply.session, ...(ended && reply.follow_up ? { follow_up: reply.follow_up } : {}) });
   } catch (error) {
     if (error.code === "forbidden" || error.code === "not_found") {
       forget();
@@ -94,8 +106,10 @@ async function resume(sock) {
 }
 
 function onStatus(status) {
-  if (status === "reconnecting") setStatus("Connection lost. Reconnecting… Nothing you send will be lost.");
-  else if (status === "open" && state.session) describeSession();
+  if (status === "reconnecting") {
+    state.position = null; // any change while the socket is down is missed: show none, not a stale one
+    setStatus("Connection lost. Reconnecting… Nothing you send will be lost.");
+  } else if (status === "open" && state.session) describeSession();
 }
 
 function onFrame(frame) {
@@ -105,6 +119,9 @@ function onFrame(frame) {
     if (frame.from.role === "librarian") showTyping(null);
   } else if (frame.type === "session_update") {
     applySession(frame);
+  } else if (frame.type === "queue_position") {
+    state.position = frame.position;
+    if (state.session && state.session.status === "waiting") describeSession();
   } else if (frame.type === "typing" && frame.from.role !== "patron") {
     showTyping(frame.typing ? frame.from.name || "The librarian" : null);
   }
@@ -119,7 +136,8 @@ function addMessage(message) {
   const log = $("messages");
   const later = [...log.children].find((child) => Number(child.dataset.seq) > message.seq);
   log.insertBefore(node, later || null);
-  node.scrollIntoView({ block: "nearest" });
+  // Scroll the conversation only, never the page: a follow-up form below must stay in view.
+  if (!later) log.scrollTop = log.scrollHeight;
 }
 
 function showTyping(name) {
@@ -133,7 +151,9 @@ function showTyping(name) {
 function applySession(update) {
   // Every view and update carries the whole librarian state: none means back in the queue.
   state.session = { ...(state.session || {}), ...update, librarian: update.librarian || null };
+  if (state.session.status !== "waiting") state.position = null; // a place in line only while waiting
   describeSession();
+  if (state.session.status === "ended" && update.follow_up) offerFollowUp(update.follow_up);
 }
 
 function librarianName() {
@@ -150,7 +170,8 @@ function describeSession() {
   $("composer").hidden = false;
   $("end-chat").hidden = false;
   if (session.status === "waiting") {
-    setStatus("Connecting you to a librarian… Add any detail that would help while you wait.");
+    const place = placeInLine(state.position);
+    setStatus(`Connecting you to a librarian… ${place || "Add any detail that would help while you wait."}`);
   } else if (session.librarian && session.librarian.reconnecting) {
     setStatus(`${librarianName()} is reconnecting… Your chat is kept.`);
   } else {
@@ -163,6 +184,7 @@ const ENDED_BY = {
   librarian: () => `${librarianName()} ended the chat`,
   disconnect: () => "The chat ended because the connection was lost",
   exit: () => `${librarianName()} left the service, so the chat ended`,
+  unanswered: () => "No librarian was free to take your chat",
 };
 
 function showEnded() {
@@ -248,6 +270,7 @@ async function startChat(event) {
     state.sessionId = reply.session_id;
     state.token = reply.patron_token;
     state.email = email || null;
+    state.position = Number.isInteger(reply.position) ? reply.position : null;
     saveChat(storageKey, state);
     applySession({ status: "waiting" });
     show("chat");
@@ -259,13 +282,36 @@ async function startChat(event) {
   }
 }
 
+/** The form to leave the question of a chat that ended without the patron (nobody took it, or
+ * they did not come back), filled in from the server's `follow_up` once, brought into view
+ * and given the keyboard. */
 function offerFollowUp(offer) {
-  $("leave-name").value = offer.name || "";
-  $("leave-email").value = offer.email || "";
-  $("leave-question").value = offer.question || "";
-  $("leave-intro").textContent = offer.message;
-  $("leave-form").dataset.sessionId = offer.session_id;
+  const first = state.followUpOffered !== offer.session_id;
+  if (first) {
+    state.followUpOffered = offer.session_id;
+    $("leave-name").value = offer.name || "";
+    $("leave-email").value = offer.email || "";
+    $("leave-question").value = offer.question || "";
+    $("leave-intro").textContent = offer.message || "Leave your question and a librarian will answer by e-mail.";
+    $("leave-form").dataset.sessionId = offer.session_id;
+  }
   show("chat", "ended", "leave");
+  if (!first) return; // a repeated offer (another resume) leaves the patron where they are
+  // In the widget's small panel the form is below the transcript and the ended notice: bring
+  // all of it into view, then the keyboard to the first thing left to do. Not while the
+  // patron is elsewhere (the panel closed, another tab): opening the widget brings them here
+  // then (focusEntry).
+  $("view-leave").scrollIntoView({ block: "nearest" });
+  if (document.hasFocus() && !$("view-leave").contains(document.activeElement)) {
+    followUpTarget().focus({ preventScroll: true });
+  }
+}
+
+/** Where a patron offered the follow-up form goes on: the e-mail field while it is empty,
+ * else the Send button. Null when no follow-up form is showing. */
+function followUpTarget() {
+  if (!state.followUpOffered || $("view-leave").hidden) return null;
+  return $("leave-email").value.trim() ? $("leave-form").querySelector("button[type=submit]") : $("leave-email");
 }
 
 async function leaveQuestion(event) {

@@ -1,8 +1,8 @@
 // Everything that tells a librarian a request is waiting: a two-note chime (WebAudio, so no
 // media file and nothing for a CSP to block), the count in the title, a favicon with the count
 // drawn on it, and a desktop notification (asked for once at the first sign-in, then offered
-// by the "Enable desktop alerts" button). "Mute alerts" silences the chime and the
-// notification, and is remembered in local storage.
+// by the "Enable desktop alerts" button). A colleague's message chimes and notifies too.
+// "Mute alerts" silences the chime and the notification, and is remembered in local storage.
 
 import { byId as $ } from "/widget/dom.js";
 import { patronName } from "./status.js";
@@ -126,16 +126,14 @@ export function renderMute() {
 
 // --- desktop notifications ----------------------------------------------------------------------
 
-function desktopAlert(session) {
+/** `onClick()` runs when the notification is clicked (by default: show the New tab). */
+function desktopAlert(title, body, tag, onClick = () => onNotificationClick()) {
   if (muted() || !("Notification" in window) || Notification.permission !== "granted") return;
   try {
-    const note = new Notification("New chat request", {
-      body: `${patronName(session)}: ${session.question || ""}`.slice(0, 200),
-      tag: `refdesk-${session.session_id}`,
-    });
+    const note = new Notification(title, { body: body.slice(0, 200), tag: `refdesk-${tag}` });
     note.onclick = () => {
       window.focus();
-      onNotificationClick();
+      onClick();
       note.close();
     };
   } catch {
@@ -170,7 +168,26 @@ export function askOnceForNotifications() {
 
 export function alertNewRequest(session) {
   if (!muted()) chime();
-  desktopAlert(session);
+  desktopAlert("New chat request", `${patronName(session)}: ${session.question || ""}`, session.session_id);
+}
+
+/** A colleague offers this librarian a chat. */
+export function alertTransferOffer(from, session) {
+  if (!muted()) chime();
+  desktopAlert(`${from} offers you a chat`, `${patronName(session)}: ${session.question || ""}`, session.session_id);
+}
+
+// --- a colleague's message ------------------------------------------------------------------------
+
+/**
+ * An instant message from a colleague (`from`: {email, name}): the chime and a desktop
+ * notification, both silenced by Mute; `onClick()` (open the conversation) runs when the
+ * notification is clicked.
+ */
+export function alertIm(from, text, onClick = () => {}) {
+  if (!muted()) chime();
+  const title = `Message from ${from?.name || from?.email || "a colleague"}`;
+  desktopAlert(title, String(text ?? ""), `im-${from?.email}`, onClick);
 }
 
 /** Wire the Mute and Enable buttons; `showNew()` runs when a notification is clicked. */

@@ -1,18 +1,19 @@
 // One chat in My Active: its entry in the chat list and its pane, built from small parts: the
-// head (title, status, queue, policy and page links, End), the transcript and typing line,
-// the composer and tools (composer.js), the ended note and the wrap-up (wrapup.js).
+// head (title, status, queue, policy and page links; Transfer and End, or Leave for an admin
+// who joined), the transcript and typing line, the composer and tools (composer.js), the
+// ended note and the wrap-up (wrapup.js; only the chat's own librarian codes it).
 // renderChat() shows a chat's latest session on both.
 
 import { clockTime, el, safeUrl, uid, vh } from "/widget/dom.js";
 import { composerTools } from "./composer.js";
 import { services } from "./services.js";
-import { libraryLabel, patronName, renderStatus } from "./status.js";
+import { libraryLabel, myPart, patronName, renderStatus, servedBy } from "./status.js";
 import { stopTyping } from "./typing.js";
 import { makeWrapup } from "./wrapup.js";
 
 /**
  * @param session  the chat's SessionView
- * @param actions  {select(focus), end(), close()}: what the pane's buttons do
+ * @param actions  {select(focus), end(), close(), leave(), transfer()}: what the pane's buttons do
  * @returns the chat: {session, messages (seq -> message), typing timers, dom, wrapup}
  */
 export function makeChat(session, actions) {
@@ -32,12 +33,9 @@ export function makeChat(session, actions) {
   const head = buildHead(chat, titleId, actions);
   buildTranscript(chat);
   d.error = el("p", { className: "error", attrs: { role: "alert" } });
+  d.handoff = el("p", { className: "handoff", attrs: { role: "status", hidden: true } });
   d.composerArea = composerTools(chat);
-  d.endedNote = el("p", {
-    className: "ended-note",
-    text: "This chat has ended. Code it in the wrap-up below, then close it to remove it from My Active.",
-    attrs: { hidden: true },
-  });
+  d.endedNote = el("p", { className: "ended-note", attrs: { hidden: true } });
   d.closeButton = el("button", { text: "Close chat", attrs: { type: "button", hidden: true } });
   d.closeButton.addEventListener("click", () => actions.close());
   chat.wrapup = makeWrapup(chat, services, d.closeButton);
@@ -45,6 +43,7 @@ export function makeChat(session, actions) {
     "section",
     { className: "pane", attrs: { id: paneId, "aria-labelledby": titleId, hidden: true } },
     head,
+    d.handoff,
     d.log,
     d.typing,
     d.composerArea,
@@ -97,6 +96,11 @@ function buildHead(chat, titleId, actions) {
   d.pageLink = el("span", { className: "page-link" });
   d.endButton = el("button", { className: "danger", text: "End chat", attrs: { type: "button" } });
   d.endButton.addEventListener("click", () => actions.end());
+  d.transferButton = el("button", { text: "Transfer…", attrs: { type: "button", "aria-haspopup": "dialog" } });
+  d.transferButton.addEventListener("click", () => actions.transfer());
+  d.leaveButton = el("button", { text: "Leave chat", attrs: { type: "button", hidden: true } });
+  d.leaveButton.addEventListener("click", () => actions.leave());
+  d.actions = el("div", { className: "pane-actions" }, d.transferButton, d.endButton, d.leaveButton);
   return el(
     "div",
     { className: "pane-head" },
@@ -105,7 +109,7 @@ function buildHead(chat, titleId, actions) {
       { className: "pane-heading" },
       d.title,
       statusLine,
-      el("div", { className: "pane-actions" }, d.endButton),
+      d.actions,
     ),
     d.meta,
     el("p", { className: "pane-links" }, d.policy, d.pageLink),
@@ -119,6 +123,12 @@ function buildTranscript(chat) {
     attrs: { role: "log", "aria-live": "polite", "aria-label": "Transcript", tabindex: "0" },
   });
   chat.dom.typing = el("p", { className: "typing", attrs: { "aria-live": "polite" } });
+}
+
+/** A line under the pane's head about passing the chat on ("Offered to Ann…"); "" hides it. */
+export function showHandoff(chat, text) {
+  chat.dom.handoff.textContent = text;
+  chat.dom.handoff.hidden = !text;
 }
 
 export function renderPolicyLink(chat) {
@@ -135,6 +145,10 @@ export function renderChat(chat) {
   renderStatus(d.itemStatus, s);
   renderStatus(d.paneStatus, s);
   const meta = [`Queue: ${s.library}`];
+  if (s.librarians?.length > 1) meta.push(`Librarians: ${servedBy(s)}`);
+  if (s.served_by_library && s.served_by_library !== s.library) {
+    meta.push(`Served by ${libraryLabel(s.served_by_library)}`);
+  }
   if (s.patron?.email) meta.push(`E-mail: ${s.patron.email}`);
   if (s.created_at) meta.push(`Asked ${clockTime(s.created_at)}`);
   d.meta.textContent = meta.join(" · ");
@@ -154,21 +168,33 @@ export function renderChat(chat) {
       : []),
   );
   const ended = s.status === "ended";
+  const guest = myPart(s) === "guest";
   const justEnded = ended && !d.pane.classList.contains("is-ended");
   const focusInPane = d.pane.contains(document.activeElement);
   const focusLost = !document.activeElement || document.activeElement === document.body;
   const focusLeaving =
-    (focusInPane && (document.activeElement === d.endButton || document.activeElement.closest(".composer-area"))) ||
+    (focusInPane && (d.actions.contains(document.activeElement) ||
+        document.activeElement.closest(".composer-area"))) ||
     (chat.ending && focusLost);
   chat.wrapup.update(s);
-  d.endButton.hidden = ended;
+  d.endButton.hidden = ended || guest;
+  d.transferButton.hidden = ended || guest;
+  d.leaveButton.hidden = ended || !guest;
+  chat.wrapup.node.hidden = guest;
+  if (ended) showHandoff(chat, "");
   d.closeButton.hidden = !ended;
   d.composerArea.hidden = ended;
   d.endedNote.hidden = !ended;
+  d.endedNote.textContent = guest
+    ? "This chat has ended. Its librarian codes it; close it to remove it from My Active."
+    : "This chat has ended. Code it in the wrap-up below, then close it to remove it from My Active.";
   d.pane.classList.toggle("is-ended", ended);
   if (ended) {
     stopTyping(chat);
     // The End button and the composer are gone: go on to the wrap-up.
-    if (justEnded && focusLeaving && !d.pane.hidden) chat.wrapup.focusStart();
+    if (justEnded && focusLeaving && !d.pane.hidden) {
+      if (guest) d.closeButton.focus();
+      else chat.wrapup.focusStart();
+    }
   }
 }

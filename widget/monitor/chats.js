@@ -8,7 +8,7 @@ import { makeChat, renderChat, renderPolicyLink } from "./chat-pane.js";
 import { messageNode } from "./messages.js";
 import { forgetPending, messageShown, showPaneError } from "./pending.js";
 import { state } from "./state.js";
-import { learnLibraryName, onLibraryNamed, patronName } from "./status.js";
+import { learnLibraryName, myPart, onLibraryNamed, patronName } from "./status.js";
 import { saveView } from "./storage.js";
 import { onTabActivated, renderCounts } from "./tabs.js";
 import { clearTypingTimers, setPatronTyping } from "./typing.js";
@@ -23,6 +23,8 @@ export function upsertChat(session) {
       select: (focus) => selectChat(id, { focus }),
       end: () => endChat(chat),
       close: () => closeChat(chat),
+      leave: () => leaveChat(chat),
+      transfer: () => transferring(chat),
     });
     ui.mineList.append(chat.dom.item);
     ui.panes.append(chat.dom.pane);
@@ -136,10 +138,13 @@ export function resetChats() {
 
 // --- what the server says ---------------------------------------------------------------------
 
-/** The `mine` part of a `monitor` snapshot: chats no longer ours go, the others are updated. */
+/** The `mine` part of a `monitor` snapshot: chats no longer ours go (chats joined as a guest
+ * stay: conference.js joins them again), the others are updated. */
 export function applyChatSnapshot(sessions) {
   const mine = new Set(sessions.map((s) => s.session_id));
-  for (const id of Array.from(state.chats.keys())) if (!mine.has(id)) removeChat(id);
+  for (const [id, chat] of Array.from(state.chats)) {
+    if (!mine.has(id) && myPart(chat.session) !== "guest") removeChat(id);
+  }
   for (const session of sessions) upsertChat(session);
 }
 
@@ -170,18 +175,24 @@ export function messageArrived(message) {
   if (message.from?.role === "patron") setPatronTyping(chat, false);
 }
 
-/** A `session_update` frame for one of this librarian's chats. */
+/** A `session_update` frame for one of this librarian's chats. It may say the chat is no
+ * longer ours: back in a queue (transferred, or this librarian was away too long), or taken
+ * over by the colleague it was offered to. */
 export function chatSessionUpdate(frame) {
   const chat = state.chats.get(frame.session_id);
   if (!chat) return;
+  const name = patronName(chat.session);
   if (frame.status === "waiting") {
-    // The chat went back to the queue (this librarian was away too long): no longer ours.
-    notice(`The chat with ${patronName(chat.session)} went back to the queue.`);
+    notice(`The chat with ${name} went back to the queue.`);
     removeChat(frame.session_id);
-  } else {
-    const { type: _type, ...fields } = frame;
-    updateChatSession(chat, { ...chat.session, ...fields });
-    if (frame.status === "ended") setPatronTyping(chat, false);
+    return;
+  }
+  const { type: _type, ...fields } = frame;
+  updateChatSession(chat, { ...chat.session, ...fields, librarians: frame.librarians || null });
+  if (frame.status === "ended") setPatronTyping(chat, false);
+  if (myPart(chat.session) === null) {
+    notice(`${frame.librarian?.name || "A colleague"} took over the chat with ${name}.`);
+    removeChat(frame.session_id);
   }
 }
 
@@ -210,6 +221,12 @@ async function closeChat(chat) {
   if (!state.socket) return;
   const id = chat.session.session_id;
   const name = patronName(chat.session);
+  if (myPart(chat.session) === "guest") {
+    // Its librarian codes and closes it; a guest only puts it away.
+    removeChat(id);
+    notice(`Closed the chat with ${name}.`);
+    return;
+  }
   chat.dom.closeButton.disabled = true;
   try {
     await state.socket.request("close_chat", { session_id: id });
@@ -219,6 +236,28 @@ async function closeChat(chat) {
     chat.dom.closeButton.disabled = false;
     showPaneError(chat, `Could not close the chat: ${error.message || error.code}`);
   }
+}
+
+async function leaveChat(chat) {
+  if (!state.socket) return;
+  const id = chat.session.session_id;
+  chat.dom.leaveButton.disabled = true;
+  try {
+    await state.socket.request("leave", { session_id: id });
+    removeChat(id);
+    notice(`You left the chat with ${patronName(chat.session)}.`);
+  } catch (error) {
+    chat.dom.leaveButton.disabled = false;
+    showPaneError(chat, `Could not leave the chat: ${error.message || error.code}`);
+  }
+}
+
+// The pane's Transfer button opens the transfer dialog (transfer.js), which registers here.
+let transferring = () => {};
+
+/** `open(chat)` runs when a pane's Transfer button is pressed. */
+export function onTransfer(open) {
+  transferring = open;
 }
 
 onTabActivated((tab) => {

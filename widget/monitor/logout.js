@@ -1,5 +1,5 @@
-// Logging out (seed 000). With no chat in progress, Log out sends `logout` at once. With
-// chats in progress, a modal dialog lists them and offers to end them (`logout` ends them with
+// Logging out, as QuestionPoint's "exit the system" did. With no chat in progress, Log out
+// sends `logout` at once. With chats in progress, a modal dialog lists them and offers to end them (`logout` ends them with
 // ended_by "exit"), to transfer them back to the queue first (`transfer` each, then `logout`),
 // or to cancel. Either way the page then returns to sign-in, saying how many chats ended.
 

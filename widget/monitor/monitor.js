@@ -6,9 +6,13 @@
 //   queues.js       the New tab (waiting requests, Accept) and admins' All tab
 //   chats.js        My Active: each chat's list entry, pane and transcript
 //   chat-pane.js    a chat's pane, built from small parts; composer.js (message, URL, note)
+//   conference.js   an admin joining a chat from the All tab; transfer.js passing a chat on;
+//                   offers.js the chats colleagues offer this librarian
 //   pending.js      what was sent and not yet confirmed; typing.js the typing indicators
 //   tabs.js         the tab list and its counts; announce.js the connection line and notice
 //   alerts.js       chime, title, favicon, desktop notifications, mute
+//   colleagues.js   the colleagues online and instant messages with them; availability.js
+//                   Available / Away
 //   wrapup.js, questions.js, code-editor.js, logout.js   the wrap-up, the Questions and
 //                   Codes tabs, logging out with chats in progress
 //   state.js        what the parts share; storage.js what the browser keeps; status.js how
@@ -19,15 +23,20 @@
 // (/widget/limits.js).
 
 import { setupAlerts } from "./alerts.js";
+import { setupAvailability } from "./availability.js";
 import { setupCodeEditor } from "./code-editor.js";
 import { forgetCodeLists } from "./code-lists.js";
+import { renderAway, setupColleagues } from "./colleagues.js";
 import { setupLogout } from "./logout.js";
+import { resetOffers } from "./offers.js";
 import { setupQuestions } from "./questions.js";
 import { provideQuestions, services } from "./services.js";
 import { endSession, startSession } from "./session.js";
+import { applySnapshot } from "./socket.js";
 import { state } from "./state.js";
 import { patronName, statusInfo } from "./status.js";
 import { activateTab, onTabActivated } from "./tabs.js";
+import { setupTransfer } from "./transfer.js";
 
 const questions = setupQuestions(services);
 provideQuestions(questions);
@@ -45,12 +54,18 @@ onTabActivated((tab) => {
 });
 
 setupAlerts({ showNew: () => activateTab("new") });
+const colleagues = setupColleagues();
+const availability = setupAvailability({ applySnapshot, changed: () => renderAway() });
+setupTransfer();
 
 startSession({
   reset() {
     questions.reset();
     codeEditor.reset();
     logoutFlow.reset();
+    colleagues.reset();
+    availability.reset();
+    resetOffers();
     forgetCodeLists();
   },
 });

@@ -1,6 +1,6 @@
 // One question in the Questions tab: its facts, activity and transcript, and what a librarian
 // can do with it (answer, note, message the chat's librarian, close). Acting on a live chat
-// also shows in that chat (seed 003), which the detail warns about.
+// also shows in that chat (as QuestionPoint's question list did), which the detail warns about.
 
 import { dateTime, el, reason, uid } from "/widget/dom.js";
 import { limitAttrs } from "/widget/limits.js";
@@ -17,8 +17,8 @@ const ACTIVITY_TEXT = {
 /**
  * @param services  {rest(path, options)}
  * @param list      the list beside it: {container, select(id), isSelected(id), showError(text),
- *                  updated(id, summary)}
- * @returns {{open(id, {focus}): Promise<void>, reset(): void}}
+ *                  updated(id, summary), libraryName(id)}
+ * @returns {{open(id, {focus}): Promise<void>, redraw(): void, reset(): void}}
  */
 export function setupQuestionDetail(services, list) {
   let current = null; // the detail shown: GET /api/questions/{id}
@@ -117,6 +117,9 @@ export function setupQuestionDetail(services, list) {
       ...(labels ? fact("Labels", labels) : []),
       ...fact("Source", SOURCE_TEXT[q.source] || String(q.source || "")),
       ...fact("Patron", patronText(q.patron), q.patron?.email ? ` (${q.patron.email})` : ""),
+      ...(partnerServed(q)
+        ? [...fact("Patron's library", libraryText(q.library)), ...fact("Served by", libraryText(q.served_by_library))]
+        : []),
       ...fact("Asked", el("time", { text: dateTime(q.created_at), attrs: { datetime: q.created_at } })),
       ...(q.resolution ? fact("Resolution code", q.resolution) : []),
       ...(q.descriptive?.length ? fact("Descriptive codes", q.descriptive.join(", ")) : []),
@@ -153,6 +156,15 @@ export function setupQuestionDetail(services, list) {
     d.transcriptEmpty.hidden = transcript.length > 0;
     d.transcriptEmpty.textContent = q.session_id ? "No messages." : "No chat transcript: this question came from a form.";
     d.transcript.replaceChildren(...transcript.slice().sort((a, b) => a.seq - b.seq).map(messageNode));
+  }
+
+  /** A chat served by a librarian of a partner library (the patron's library is another). */
+  function partnerServed(q) {
+    return Boolean(q.served_by_library) && q.served_by_library !== q.library;
+  }
+
+  function libraryText(id) {
+    return (list.libraryName && list.libraryName(id)) || id;
   }
 
   async function open(id, { focus = false } = {}) {
@@ -232,6 +244,10 @@ export function setupQuestionDetail(services, list) {
 
   return {
     open,
+    /** Draw the question shown again (a library's name became known), keeping what is typed. */
+    redraw() {
+      if (current) renderDetail(current);
+    },
     reset() {
       list.container.hidden = true;
       current = null;

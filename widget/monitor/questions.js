@@ -1,12 +1,21 @@
 // The Questions tab: the librarian's library's question list (GET /api/questions), newest
 // first, with status and label filters and "Load more"; one question opens beside it
-// (question-detail.js).
+// (question-detail.js). "Show" switches to the questions of partner libraries' patrons whose
+// chats this library's librarians served (served_for_partners=true), which they may read
+// and act on as on their own.
 
 import { dateTime, el, reason, vh, byId as $ } from "/widget/dom.js";
 import { setupQuestionDetail } from "./question-detail.js";
 import { SOURCE_TEXT, labelBadge, patronText, statusBadge } from "./question-status.js";
 
 const PAGE_SIZE = 20;
+const SCOPES = {
+  own: { title: "Your library's questions", empty: "No questions match." },
+  partners: {
+    title: "Questions your library served for partners",
+    empty: "No questions your library served for partners match.",
+  },
+};
 
 /**
  * @param services {rest(path, options), showTab(name)}
@@ -15,6 +24,8 @@ const PAGE_SIZE = 20;
 export function setupQuestions(services) {
   const ui = {
     filters: $("question-filters"),
+    scope: $("filter-scope"),
+    title: $("questions-title"),
     status: $("filter-status"),
     label: $("filter-label"),
     refresh: $("questions-refresh"),
@@ -29,11 +40,41 @@ export function setupQuestions(services) {
   let next = null;
   let selected = null;
   let loads = 0;
+  const libraryNames = new Map(); // library id -> name (or the id until it is known)
+
+  // --- library names (a partner's question belongs to another library's list) --------------
+
+  function libraryName(id) {
+    if (!id) return "";
+    if (!libraryNames.has(id)) {
+      libraryNames.set(id, id);
+      services
+        .rest(`/libraries/${encodeURIComponent(id)}/policy`)
+        .then((policy) => {
+          if (!policy.name) return;
+          libraryNames.set(id, policy.name);
+          for (const entry of entries.values()) if (entry.summary.library === id) renderRow(entry);
+          detail.redraw();
+        })
+        .catch(() => {});
+    }
+    return libraryNames.get(id);
+  }
+
+  function scope() {
+    return SCOPES[ui.scope.value] ? ui.scope.value : "own";
+  }
+
+  function showScope() {
+    ui.title.textContent = SCOPES[scope()].title;
+    ui.empty.textContent = SCOPES[scope()].empty;
+  }
 
   // --- the list ------------------------------------------------------------------------------
 
   function query(cursor) {
     const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (scope() === "partners") params.set("served_for_partners", "true");
     if (ui.status.value) params.set("status", ui.status.value);
     const label = ui.label.value.trim().toLowerCase().replace(/\s+/g, "_");
     if (label) params.set("label", label);
@@ -107,11 +148,20 @@ export function setupQuestions(services) {
         " · ",
         el("time", { text: dateTime(q.created_at), attrs: { datetime: q.created_at } }),
       ),
+      ...(forPartner(q)
+        ? [vh(", "), el("span", { className: "question-item-library", text: `Patron of ${libraryName(q.library)}` })]
+        : []),
       vh(", "),
       el("span", { className: "question-item-badges" }, statusBadge(q.status), ...(q.labels || []).map(labelBadge)),
     );
     if (q.question_id === selected) entry.button.setAttribute("aria-current", "true");
     else entry.button.removeAttribute("aria-current");
+  }
+
+  /** A question of another library's patron (one this library served for a partner). */
+  function forPartner(q) {
+    const mine = services.me?.()?.library;
+    return Boolean(q.library) && (mine ? q.library !== mine : scope() === "partners");
   }
 
   function markSelected() {
@@ -123,6 +173,10 @@ export function setupQuestions(services) {
     load();
   });
   ui.status.addEventListener("change", () => load());
+  ui.scope.addEventListener("change", () => {
+    showScope();
+    load();
+  });
   ui.refresh.addEventListener("click", () => load());
   ui.more.addEventListener("click", () => load({ more: true }));
 
@@ -133,6 +187,7 @@ export function setupQuestions(services) {
       markSelected();
     },
     isSelected: (id) => selected === id,
+    libraryName,
     showError(text) {
       ui.error.textContent = text;
     },
@@ -158,6 +213,9 @@ export function setupQuestions(services) {
       entries.clear();
       ui.list.replaceChildren();
       detail.reset();
+      ui.scope.value = "own";
+      showScope();
+      libraryNames.clear();
       ui.status.value = "";
       ui.label.value = "";
       ui.message.textContent = "";

@@ -1,13 +1,24 @@
 // The queues: the New tab (requests waiting in this librarian's queues, oldest first, each with
-// Accept) and, for admins, the All tab (every live chat in the library).
+// Accept, marked when offered to the cooperative) and, for admins, the All tab (every live
+// chat in the library, kept live by queue updates; Join opens a chat in progress).
 
 import { clockTime, el, uid, byId as $ } from "/widget/dom.js";
 import { alertNewRequest } from "./alerts.js";
 import { notice } from "./announce.js";
 import { addMessages, selectChat, upsertChat } from "./chats.js";
+import { joinChat } from "./conference.js";
 import { state } from "./state.js";
-import { patronName, renderStatus, waitingFor } from "./status.js";
-import { activateTab, renderCounts } from "./tabs.js";
+import {
+  learnLibraryName,
+  libraryLabel,
+  myPart,
+  onLibraryNamed,
+  patronName,
+  renderStatus,
+  servedBy,
+  waitingFor,
+} from "./status.js";
+import { activateTab, onTabActivated, renderCounts } from "./tabs.js";
 
 const ui = { newList: $("new-list"), allTable: $("all-table"), allBody: $("all-body"), allEmpty: $("all-empty") };
 
@@ -25,17 +36,18 @@ function upsertRequest(session) {
     });
     const name = el("h3", { className: "request-name" });
     const meta = el("p", { className: "request-meta" });
+    const routed = el("p", { className: "request-routed", attrs: { hidden: true } });
     const wait = el("time", { className: "request-wait" });
     const question = el("p", { className: "request-question", attrs: { id: questionId } });
     const node = el(
       "li",
       { className: "request", attrs: { "data-session": id } },
-      el("div", { className: "request-head" }, name, meta),
+      el("div", { className: "request-head" }, name, meta, routed),
       question,
       el("div", { className: "request-actions" }, wait, accept),
     );
     accept.addEventListener("click", () => acceptChat(id, accept));
-    entry = { session, node, name, meta, wait, question };
+    entry = { session, node, name, meta, routed, wait, question };
     state.queue.set(id, entry);
     const later = Array.from(state.queue.values()).find(
       (other) => other !== entry && other.node.isConnected && other.session.created_at > session.created_at,
@@ -47,11 +59,28 @@ function upsertRequest(session) {
   const metaParts = [`Queue: ${session.library}`];
   if (session.patron?.email) metaParts.push(session.patron.email);
   entry.meta.textContent = metaParts.join(" · ");
+  renderRouted(entry);
+  learnLibraryName(session.library);
   entry.question.textContent = session.question || "";
   entry.wait.setAttribute("datetime", session.created_at || "");
   entry.wait.textContent = waitingFor(session.created_at);
   renderCounts();
 }
+
+/** Whose request it is, for a cooperative: a partner's patron, or ours offered to partners. */
+function renderRouted(entry) {
+  const session = entry.session;
+  if (session.library !== state.me?.library) {
+    entry.routed.textContent = `A patron of ${libraryLabel(session.library)}, a partner library`;
+  } else {
+    entry.routed.textContent = session.escalated ? "Offered to the cooperative too" : "";
+  }
+  entry.routed.hidden = !entry.routed.textContent;
+}
+
+onLibraryNamed((id) => {
+  for (const entry of state.queue.values()) if (entry.session.library === id) renderRouted(entry);
+});
 
 function removeRequest(id) {
   const entry = state.queue.get(id);
@@ -100,23 +129,45 @@ setInterval(() => {
 
 function renderAll() {
   const rows = Array.from(state.all.values()).sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
-  ui.allBody.replaceChildren(
-    ...rows.map((session) => {
-      const status = el("span");
-      renderStatus(status, session, false);
-      return el(
-        "tr",
-        {},
-        el("td", { text: patronName(session) }),
-        el("td", { text: session.question || "" }),
-        el("td", {}, status),
-        el("td", { text: session.librarian?.name || "—" }),
-        el("td", {}, el("time", { text: clockTime(session.created_at), attrs: { datetime: session.created_at } })),
-      );
-    }),
-  );
+  ui.allBody.replaceChildren(...rows.map(allRow));
   ui.allTable.hidden = rows.length === 0;
   ui.allEmpty.hidden = rows.length > 0;
+}
+
+function allRow(session) {
+  const status = el("span");
+  renderStatus(status, session, false);
+  if (session.status === "waiting" && session.escalated) status.append(el("span", { text: " (offered to the cooperative)" }));
+  const served = session.served_by_library && session.served_by_library !== session.library;
+  return el(
+    "tr",
+    { attrs: { "data-session": session.session_id } },
+    el("td", { text: patronName(session) }),
+    el("td", { text: session.question || "" }),
+    el("td", {}, status),
+    el("td", { text: `${servedBy(session)}${served ? ` (${libraryLabel(session.served_by_library)})` : ""}` }),
+    el("td", {}, el("time", { text: clockTime(session.created_at), attrs: { datetime: session.created_at } })),
+    el("td", {}, allAction(session)),
+  );
+}
+
+/** A row's way into the chat: Open (already in My Active), Join (in progress), or none yet. */
+function allAction(session) {
+  const id = session.session_id;
+  const name = patronName(session);
+  const chat = state.chats.get(id);
+  if (chat && myPart(chat.session)) {
+    const open = el("button", { text: "Open", attrs: { type: "button", "aria-label": `Open the chat with ${name}` } });
+    open.addEventListener("click", () => {
+      activateTab("mine", { focus: false });
+      selectChat(id, { focus: "pane" });
+    });
+    return open;
+  }
+  if (session.status === "waiting") return el("span", { className: "hint", text: "Waiting: accept it in New" });
+  const join = el("button", { text: "Join", attrs: { type: "button", "aria-label": `Join the chat with ${name}` } });
+  join.addEventListener("click", () => joinChat(session, join));
+  return join;
 }
 
 // --- what the server says ---------------------------------------------------------------------
@@ -133,7 +184,8 @@ export function applyQueueSnapshot(snapshot) {
   }
 }
 
-/** A `queue_update` frame: a request added (alerting when it is new) or gone. */
+/** A `queue_update` frame: a request added (alerting when it is new), changed (offered to the
+ * cooperative; or, for admins, any change to a live chat) or gone. */
 export function queueUpdate(frame) {
   const session = frame.session;
   if (!session) return;
@@ -142,7 +194,10 @@ export function queueUpdate(frame) {
     const isNew = !state.queue.has(id);
     upsertRequest(session);
     if (isNew) alertNewRequest(session);
-  } else {
+  } else if (frame.op === "changed" && state.queue.has(id)) {
+    if (session.status === "waiting") upsertRequest(session);
+    else removeRequest(id);
+  } else if (frame.op !== "changed") {
     removeRequest(id);
   }
   if (state.me?.is_admin && session.library === state.me.library) {
@@ -153,14 +208,11 @@ export function queueUpdate(frame) {
   renderCounts();
 }
 
-/** A `session_update` frame, for the All tab. */
-export function allSessionUpdate(frame) {
-  if (!state.all.has(frame.session_id)) return;
-  if (frame.status === "ended") state.all.delete(frame.session_id);
-  else state.all.set(frame.session_id, { ...state.all.get(frame.session_id), status: frame.status });
-  renderAll();
-  renderCounts();
-}
+// Joining, leaving or passing on a chat happens in My Active: the All tab's Open and Join
+// buttons are brought up to date each time it is shown.
+onTabActivated((tab) => {
+  if (tab === "all") renderAll();
+});
 
 /** Signed out: empty lists. */
 export function resetQueues() {

@@ -13,6 +13,9 @@ export const state = {
   all: new Map(), // session_id -> session (admins' All tab)
   pending: new Map(), // ref -> {chat, node, seq?}: sent, not yet in the transcript
   libraryNames: new Map(), // library id -> name
+  roster: new Map(), // email -> {email, name, library}: colleagues monitoring now (colleagues.js)
+  queues: [], // the library ids whose requests this librarian is offered (the snapshot's queues)
+  away: false, // Away: not offered new requests (availability.js)
   tab: "new",
   selected: null, // the session_id of the chat shown in My Active
   restored: false, // the view saved before a reload has been restored

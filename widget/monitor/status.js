@@ -58,6 +58,7 @@ export function statusInfo(session, mine = true) {
       } else if (session.ended_by === "patron") who = "closed by patron";
       else if (session.ended_by === "disconnect") who = "patron did not reconnect";
       else if (session.ended_by === "exit") who = "ended: librarian left";
+      else if (session.ended_by === "unanswered") who = "nobody was free to take it";
       else who = "ended";
       const at = clockTime(session.ended_at);
       return { key: "ended", text: `Ended${at ? ` ${at}` : ""}, ${who}` };
@@ -74,4 +75,21 @@ export function renderStatus(node, session, mine = true) {
     el("span", { className: "status-icon", attrs: { "aria-hidden": "true" } }),
     el("span", { className: "status-text", text: info.text }),
   );
+}
+
+/** This librarian's part in a chat: "owner" (theirs), "guest" (joined to help), or null (the
+ * chat was passed on, or they left it). Staff views name each librarian's e-mail. */
+export function myPart(session) {
+  const me = state.me?.email;
+  const owner = session.librarian?.email;
+  if (!owner || owner === me) return "owner";
+  return (session.librarians || []).some((person) => person.email === me) ? "guest" : null;
+}
+
+/** Who serves a chat, for the All tab: "Ann (with Bo)". */
+export function servedBy(session) {
+  const [owner, ...guests] = session.librarians || (session.librarian ? [session.librarian] : []);
+  if (!owner) return "—";
+  const names = guests.map((person) => person.name).filter(Boolean);
+  return names.length ? `${owner.name} (with ${names.join(", ")})` : owner.name || "—";
 }

@@ -1,6 +1,7 @@
-// What the monitor keeps in the browser: the sign-in token and the view (tab and chat) for
-// this tab's session, whether alerts are muted and whether desktop alerts were asked for, in
-// local storage. Storage may be full or disabled: the monitor then works for the page's life.
+// What the monitor keeps in the browser: the sign-in token, the view (tab and chat) and
+// whether the librarian chose Away, for this tab's session; whether alerts are muted and
+// whether desktop alerts were asked for, in local storage. Storage may be full or disabled:
+// the monitor then works for the page's life.
 
 import { state } from "./state.js";
 
@@ -8,6 +9,7 @@ export const TOKEN_KEY = "refdesk:monitor:token";
 export const VIEW_KEY = "refdesk:monitor:view";
 export const MUTE_KEY = "refdesk:monitor:muted";
 export const ASKED_KEY = "refdesk:monitor:asked-notifications";
+export const AWAY_KEY = "refdesk:monitor:away";
 
 const TABS = ["new", "mine", "questions", "all", "codes"];
 
