@@ -1,0 +1,45 @@
+"""PynamoDB models: one table a concept. docs/data-model.md lists keys, indexes and access patterns.
+
+Sparse indexes carry only the items that are in a given state: an attribute is set while the
+item is in that state and removed when it leaves it, so a Query on the index finds exactly
+the items a queue view or a scheduled job needs, and nothing is ever Scanned.
+"""
+
+from __future__ import annotations
+
+from pynamodb.models import Model
+
+from .base import transaction
+from .chats import LIBRARIAN_AWAY, OFFER_DUE, PATRON_AWAY, ROUTING_DUE, ChatSession, Message
+from .connections import Connection, Monitor
+from .libraries import DEFAULT_ESCALATE_AFTER_S, DEFAULT_GIVE_UP_AFTER_S, Library, Staff
+from .questions import ActivityEntry, Question
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Library,
+    Staff,
+    Connection,
+    Monitor,
+    ChatSession,
+    Message,
+    Question,
+)
+
+__all__ = [
+    "ALL_MODELS",
+    "DEFAULT_ESCALATE_AFTER_S",
+    "DEFAULT_GIVE_UP_AFTER_S",
+    "LIBRARIAN_AWAY",
+    "OFFER_DUE",
+    "PATRON_AWAY",
+    "ROUTING_DUE",
+    "ActivityEntry",
+    "ChatSession",
+    "Connection",
+    "Library",
+    "Message",
+    "Monitor",
+    "Question",
+    "Staff",
+    "transaction",
+]
