@@ -3,10 +3,13 @@
 from chalice.app import Chalice, Rate
 
 from chalicelib import delivery
-from chalicelib.actions import jobs, library, question_list, signin
+from chalicelib.actions import canned, jobs, library, library_settings, question_list, signin, staff
 from chalicelib.domain import presence
 from chalicelib.entry import http, websocket
 from chalicelib.observability import http_middleware, logger, scheduled_middleware, websocket_middleware
+from chalicelib.wire.accounts import NewStaffBody, PasswordBody, StaffChangeBody
+from chalicelib.wire.canned import CannedMessages
+from chalicelib.wire.library_settings import LibrarySettings, PolicyBody
 from chalicelib.wire.rest import CodeLists, LoginBody, QuestionQuery, TextBody
 
 app = Chalice(app_name="refdesk")
@@ -49,6 +52,31 @@ def me():
     return http.call(signin.me, app.current_request)
 
 
+@app.route("/logout", methods=["POST"], cors=True)
+def logout():
+    return http.call(staff.logout, app.current_request)
+
+
+@app.route("/password", methods=["POST"], cors=True)
+def password():
+    return http.call(staff.set_password, app.current_request, signed_in_or_not=True, body=PasswordBody)
+
+
+@app.route("/libraries/{library_id}/staff", methods=["GET"], cors=True)
+def list_staff(library_id):
+    return http.call(staff.list_staff, app.current_request, library_id=library_id)
+
+
+@app.route("/libraries/{library_id}/staff", methods=["POST"], cors=True)
+def add_staff(library_id):
+    return http.call(staff.add_staff, app.current_request, body=NewStaffBody, library_id=library_id)
+
+
+@app.route("/staff/{email}", methods=["PATCH"], cors=True)
+def change_staff(email):
+    return http.call(staff.change_staff, app.current_request, body=StaffChangeBody, email=email)
+
+
 @app.route("/libraries/{library_id}/availability", methods=["GET"], cors=True)
 def availability(library_id):
     return http.call(library.availability, app.current_request, public=True, library_id=library_id)
@@ -59,6 +87,23 @@ def policy(library_id):
     return http.call(library.policy, app.current_request, library_id=library_id)
 
 
+@app.route("/libraries/{library_id}/policy", methods=["PUT"], cors=True)
+def put_policy(library_id):
+    return http.call(library_settings.put_policy, app.current_request, body=PolicyBody, library_id=library_id)
+
+
+@app.route("/libraries/{library_id}", methods=["GET"], cors=True)
+def get_library(library_id):
+    return http.call(library_settings.get_settings, app.current_request, library_id=library_id)
+
+
+@app.route("/libraries/{library_id}", methods=["PUT"], cors=True)
+def put_library(library_id):
+    return http.call(
+        library_settings.put_settings, app.current_request, body=LibrarySettings, library_id=library_id
+    )
+
+
 @app.route("/libraries/{library_id}/codes", methods=["GET"], cors=True)
 def get_codes(library_id):
     return http.call(library.get_codes, app.current_request, library_id=library_id)
@@ -67,6 +112,16 @@ def get_codes(library_id):
 @app.route("/libraries/{library_id}/codes", methods=["PUT"], cors=True)
 def put_codes(library_id):
     return http.call(library.put_codes, app.current_request, body=CodeLists, library_id=library_id)
+
+
+@app.route("/libraries/{library_id}/canned", methods=["GET"], cors=True)
+def get_canned(library_id):
+    return http.call(canned.get_canned, app.current_request, library_id=library_id)
+
+
+@app.route("/libraries/{library_id}/canned", methods=["PUT"], cors=True)
+def put_canned(library_id):
+    return http.call(canned.put_canned, app.current_request, body=CannedMessages, library_id=library_id)
 
 
 @app.route("/questions", methods=["GET"], cors=True)

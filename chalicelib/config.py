@@ -18,6 +18,7 @@ class Settings:
     token_ttl_seconds: int
     token_secret: str | None
     token_secret_param: str | None
+    public_url: str  # where the pages are served: invitation links point there
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}-{name}"
@@ -36,4 +37,5 @@ def settings() -> Settings:
         token_ttl_seconds=int(env.get("REFDESK_TOKEN_TTL_SECONDS", str(12 * 3600))),
         token_secret=env.get("REFDESK_TOKEN_SECRET"),
         token_secret_param=env.get("REFDESK_TOKEN_SECRET_PARAM"),
+        public_url=env.get("REFDESK_PUBLIC_URL", ""),
     )

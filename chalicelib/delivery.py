@@ -19,6 +19,15 @@ from .wire.events import Event
 _client: Any = None
 _event_endpoint: str | None = None
 _forget: Callable[[str], None] | None = None
+_skipping = False
+
+
+def skip_posts() -> None:
+    """For a process that can reach no WebSocket API (the `refdesk` command line, run without
+    one): posts and closes are skipped rather than failing, so a change to the tables still
+    lands whole; the windows concerned are not told of it."""
+    global _skipping
+    _skipping = True
 
 
 def on_gone(forget: Callable[[str], None]) -> None:
@@ -48,6 +57,8 @@ def _management_api() -> Any:
 
 def send(connection_ids: Iterable[str | None], event: Event) -> list[str]:
     """Post one event to each connection; return the ids that were gone (and are now forgotten)."""
+    if _skipping:
+        return []
     client = _management_api()
     frame = event.frame().encode()
     gone: list[str] = []
@@ -71,3 +82,16 @@ def is_gone(connection_id: str) -> bool:
     except client.exceptions.GoneException:
         return True
     return False
+
+
+def close(connection_ids: Iterable[str]) -> None:
+    """Close sockets from the server side (`DELETE /@connections/{id}`); API Gateway then
+    runs $disconnect for each, which cleans up after it as after any other drop."""
+    if _skipping:
+        return
+    client = _management_api()
+    for connection_id in dict.fromkeys(connection_ids):
+        try:
+            client.delete_connection(ConnectionId=connection_id)
+        except client.exceptions.GoneException:
+            continue

@@ -18,6 +18,12 @@ class BadRequest(RefdeskError):
     code, http_status = "bad_request", 400
 
 
+class AlreadyExists(BadRequest):
+    """Something that must be unique already is (a librarian's e-mail address)."""
+
+    http_status = 409
+
+
 class UnknownAction(RefdeskError):
     code, http_status = "unknown_action", 400
 

@@ -22,6 +22,8 @@ from .wire.events import (
     QueueUpdate,
     RosterUpdate,
     Sender,
+    SignedOutEvent,
+    SignOutReason,
     TransferDeclined,
     TransferOffer,
     TypingEvent,
@@ -151,3 +153,8 @@ def transfer_declined(
     delivery.send(
         sockets, TransferDeclined(session_id=session.session_id, by=by, reason=reason, message=text)
     )
+
+
+def signed_out(sockets: list[str], reason: SignOutReason, message: str) -> None:
+    """A librarian's sign-in ended elsewhere: each of their open windows is told why."""
+    delivery.send(sockets, SignedOutEvent(reason=reason, message=message))

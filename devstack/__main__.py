@@ -31,6 +31,7 @@ def _configure_environment(port: int, *, real_aws: bool) -> None:
         os.environ.setdefault(key, value)
     os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"]
     os.environ["REFDESK_WEBSOCKET_ENDPOINT"] = f"http://127.0.0.1:{port}"
+    os.environ["REFDESK_PUBLIC_URL"] = f"http://127.0.0.1:{port}"  # invitation links
 
 
 def main(argv: list[str] | None = None) -> None:

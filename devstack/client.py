@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 Frame = dict[str, Any]
@@ -87,6 +87,16 @@ class Client:
         self.socket.close()
         self._reader.join(timeout=5)
 
+    def wait_closed(self, timeout: float = 10) -> None:
+        """Until the server has closed this socket; TimeoutError if it does not."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not self.closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("the socket is still open")
+                self._changed.wait(min(remaining, 0.5))
+
     def kill(self) -> None:
         """Drop the connection the way Wi-Fi does: no closing handshake, a TCP reset, and
         whatever was in flight lost."""
@@ -124,6 +134,14 @@ class Stack:
         status, body = http("POST", f"{self.base}/api/login", {"email": email, "password": password})
         assert status == 200, body
         return str(body["token"])
+
+    def connect_status(self, token: str) -> int:
+        """The HTTP status a librarian's WebSocket handshake with this token gets (101: open)."""
+        try:
+            Client(self.ws_url, token).close()
+        except InvalidStatus as refused:
+            return refused.response.status_code
+        return 101
 
     def patron(self) -> Client:
         return Client(self.ws_url)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from chalicelib.data.models import Library, Staff
+from chalicelib import clock
+from chalicelib.data.models import POLICY, Library, LibraryText, Staff
 from chalicelib.domain.auth import hash_password
+
+from . import demo_canned, demo_policies
 
 PASSWORD = "demo-password"
 
@@ -21,15 +25,15 @@ def load() -> None:
         "demo-public",
         "Demo Public Library",
         cooperative="demo-coop",
-        policy=(
-            "Demo Public Library serves residents of Demo County. Library cards are free. "
-            "Patrons may renew items three times unless another patron has placed a hold. "
-            "Please refer questions about fines to the circulation desk."
-        ),
+        policy_sections=demo_policies.PUBLIC_LIBRARY,
         hours="Mon-Thu 9-21, Fri-Sat 9-17, Sun 13-17",
+        website="https://demo-public.example/",
         alternatives=[
             {"label": "Call the reference desk: 555-0100", "url": "tel:+15555550100"},
-            {"label": "Leave a question for e-mail follow-up", "url": "/chat/demo-public#question"},
+            {
+                "label": "E-mail your question to ask@demo-public.example",
+                "url": "mailto:ask@demo-public.example",
+            },
             {"label": "Browse our FAQ", "url": "https://demo-public.example/faq"},
         ],
     )
@@ -37,12 +41,9 @@ def load() -> None:
         "demo-univ",
         "Demo University Library",
         cooperative="demo-coop",
-        policy=(
-            "Demo University Library serves students, faculty and staff of Demo University. "
-            "Visitors may use materials in the building. Interlibrary loan is for current "
-            "students and staff only; refer alumni to their public library."
-        ),
+        policy_sections=demo_policies.UNIVERSITY_LIBRARY,
         hours="Mon-Fri 8-24, Sat-Sun 10-22",
+        website="https://demo-univ.example/",
         alternatives=[
             {"label": "E-mail the library", "url": "mailto:ask@demo-univ.example"},
             {"label": "Research guides", "url": "https://demo-univ.example/guides"},
@@ -50,6 +51,7 @@ def load() -> None:
     )
     for email, name, library, is_admin in LIBRARIANS:
         save_staff(email, name, library, PASSWORD, is_admin=is_admin)
+    demo_canned.load()
 
 
 def load_fixtures(spec: dict[str, Any]) -> None:
@@ -84,6 +86,8 @@ def save_library(
     alternatives: list[dict[str, str]] | None = None,
     unavailable_message: str | None = None,
     routing: dict[str, int | None] | None = None,
+    policy_sections: list[dict[str, str]] | None = None,
+    website: str | None = None,
 ) -> Library:
     library = Library(
         library_id=library_id,
@@ -94,9 +98,21 @@ def save_library(
         alternatives=alternatives or [],
         unavailable_message=unavailable_message,
         routing=routing or {},
+        website=website,
     )
     library.save()
+    if policy_sections is not None:
+        LibraryText(
+            library_id=library_id, kind=POLICY, body=policy_sections, updated_at=clock.iso(clock.now())
+        ).save()
     return library
+
+
+@cache
+def _demo_hash(password: str) -> str:
+    """Demo and test staff share a few passwords: hash each once per process (a real hash,
+    salted once), not once per librarian, at a quarter second each."""
+    return hash_password(password)
 
 
 def save_staff(email: str, name: str, library: str, password: str, *, is_admin: bool = False) -> Staff:
@@ -105,7 +121,7 @@ def save_staff(email: str, name: str, library: str, password: str, *, is_admin: 
         name=name,
         library=library,
         is_admin=is_admin,
-        password_hash=hash_password(password),
+        password_hash=_demo_hash(password),
     )
     member.save()
     return member

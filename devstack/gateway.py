@@ -339,7 +339,8 @@ class Gateway:
     # --- wiring ---------------------------------------------------------------------------------
 
     def web_app(self) -> web.Application:
-        app = web.Application(client_max_size=1024 * 1024)
+        # API Gateway's REST payload limit, 10 MB; a larger body is refused with 413 as there.
+        app = web.Application(client_max_size=10 * 1024 * 1024)
         app.router.add_get("/ws", self.websocket)
         for prefix in ("", "/ws"):
             app.router.add_post(prefix + "/@connections/{connection_id}", self.post_to_connection)

@@ -8,7 +8,6 @@ template creates are the tables the functions use, with no override to remember 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -17,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from refdesk_cli.stages import stage_settings  # shared with `refdesk`, which reads the same stages
+
 ROOT = Path(__file__).resolve().parent.parent
 MERGE_TEMPLATE = ROOT / "infra" / "refdesk.yaml"
 PARAMETERS = {
@@ -24,13 +25,6 @@ PARAMETERS = {
     "SenderAddress": "REFDESK_SENDER",
     "TokenSecretParameter": "REFDESK_TOKEN_SECRET_PARAM",
 }
-
-
-def stage_settings(stage: str) -> dict[str, str]:
-    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
-    if stage not in config["stages"]:
-        raise SystemExit(f"no stage '{stage}' in .chalice/config.json")
-    return {**config.get("environment_variables", {}), **config["stages"][stage]["environment_variables"]}
 
 
 def package(stage: str, out: Path) -> Path:

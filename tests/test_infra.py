@@ -65,7 +65,17 @@ def _keys(schema: list[dict]) -> list[tuple[str, str]]:
     return sorted(((key["AttributeName"], key["KeyType"]) for key in schema), key=lambda k: k[1] != "HASH")
 
 
-TABLES = ["libraries", "staff", "connections", "monitors", "sessions", "messages", "questions"]
+TABLES = [
+    "libraries",
+    "library_texts",
+    "staff",
+    "throttles",
+    "connections",
+    "monitors",
+    "sessions",
+    "messages",
+    "questions",
+]
 
 
 def test_the_template_declares_a_table_for_each_model_and_no_other():

@@ -12,6 +12,23 @@ const DEFAULTS = Object.freeze({
   code: 64, // a wrap-up code's id
   code_label: 100,
   descriptive_codes: 4, // descriptive codes per chat
+  password_min: 10, // a librarian's password
+  password_max: 256,
+  library_name: 200, // a library's settings and policy page (the Library tab)
+  hours: 500,
+  unavailable_message: 1000,
+  url: 2000, // a library's website or an alternative's address
+  alternatives: 20,
+  alternative_label: 200,
+  wait_max_s: 86400,
+  give_up_min_s: 60,
+  retention_days_min: 30,
+  retention_days_max: 3650,
+  policy_sections: 20,
+  policy_title: 120,
+  policy_text: 4000,
+  canned_messages: 200, // a library's canned messages (each text: `text`)
+  canned_title: 100, // a canned message's title
   page_url: 2000, // the page a patron asks from (not sent by the server: this default holds)
 });
 

@@ -4,30 +4,22 @@ in progress.
 Each chat they have in progress ends (`ended_by: "exit"`), its patron is told and gets the
 transcript by e-mail, and its question is filed `answered` with the label `in_progress`
 (which the clear_in_progress job removes within two hours). Requests still waiting stay
-waiting for everyone else; this librarian's socket stops being offered them.
+waiting for everyone else; this librarian's socket stops being offered them. Every token of
+theirs is revoked, so each of their other windows is signed out too, and told why.
 """
 
 from __future__ import annotations
 
-from ..data import access
-from ..domain import chats, presence
-from ..errors import SessionEnded
-from ..statuses import IN_PROGRESS, EndedBy
+from ..domain import accounts, presence
 from ..wire import actions as wire
 from ..wire.events import LoggedOut
 from .caller import Caller
 
 
 def logout(caller: Caller, request: wire.Logout) -> None:
+    """This socket stops being offered requests; then the librarian leaves the service: their
+    chats end, every sign-in of theirs ends, and their other windows are told and closed."""
     librarian = caller.librarian()
     presence.stop_offering(librarian)
-    ended = []
-    for session in access.open_sessions_of(librarian.librarian or ""):
-        if session.status not in IN_PROGRESS:
-            continue
-        try:
-            chats.end(session, EndedBy.EXIT, by_name=librarian.name, close=True)  # and leaves My Active
-        except SessionEnded:
-            continue
-        ended.append(session.session_id)
+    ended = accounts.log_out(librarian.librarian or "", librarian.name, keep=librarian.connection_id)
     caller.reply(LoggedOut(ended=ended))

@@ -19,10 +19,12 @@ from .models import (
     ChatSession,
     Connection,
     Library,
+    LibraryText,
     Message,
     Monitor,
     Question,
     Staff,
+    Throttle,
 )
 
 
@@ -33,6 +35,14 @@ def library(library_id: str) -> Library:
         raise NotFound(f"There is no library '{library_id}'.") from None
 
 
+def library_text(library_id: str, kind: str) -> LibraryText | None:
+    """A library's policy sections or canned messages (`kind`), or None if never saved."""
+    try:
+        return LibraryText.get(library_id, kind)
+    except LibraryText.DoesNotExist:
+        return None
+
+
 def cooperative_members(cooperative: str) -> list[str]:
     return [row.library_id for row in Library.by_cooperative.query(cooperative)]
 
@@ -41,6 +51,18 @@ def staff_member(email: str) -> Staff | None:
     try:
         return Staff.get(email.lower())
     except Staff.DoesNotExist:
+        return None
+
+
+def staff_of(library_id: str) -> list[Staff]:
+    """A library's staff, by e-mail: names, roles and states from `library-index`, no hashes."""
+    return list(Staff.by_library.query(library_id))
+
+
+def throttle(key: str) -> Throttle | None:
+    try:
+        return Throttle.get(key)
+    except Throttle.DoesNotExist:
         return None
 
 

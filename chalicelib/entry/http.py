@@ -29,21 +29,30 @@ def signed_in(request: Request) -> auth.Librarian:
     return auth.read_token(token if scheme.lower() == "bearer" else None)
 
 
+def _maybe_signed_in(request: Request) -> auth.Librarian | None:
+    header = request.headers.get("authorization", "") if request.headers else ""
+    return signed_in(request) if header else None
+
+
 def call(
     action: Callable[..., BaseModel],
     request: Request | None,
     *,
     public: bool = False,
+    signed_in_or_not: bool = False,
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
     **params: str,
 ) -> Response:
     """Call `action(librarian?, body?, query?, **params)`: the signed-in librarian unless the
-    route is public, then the parsed body and query if the route takes them."""
+    route is public (or, `signed_in_or_not`, the librarian or None), then the parsed body and
+    query if the route takes them."""
     if request is None:
         raise RuntimeError("a REST route was called outside a request")
     try:
-        args: list[Any] = [] if public else [signed_in(request)]
+        args: list[Any] = (
+            [] if public else [_maybe_signed_in(request) if signed_in_or_not else signed_in(request)]
+        )
         if body is not None:
             args.append(base.validate(body, base.parse_object(request.raw_body, "body"), "body"))
         if query is not None:

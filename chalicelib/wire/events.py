@@ -141,6 +141,17 @@ class LoggedOut(Event):
     ended: list[str]  # the chats the exit ended
 
 
+SignOutReason = Literal["logout", "password_changed", "deactivated", "role_changed"]
+
+
+class SignedOutEvent(Event):
+    """Sent to each socket of a librarian whose sign-in has just ended, before it is closed."""
+
+    type: Literal["signed_out"] = "signed_out"
+    reason: SignOutReason
+    message: str
+
+
 class HistoryEvent(Event):
     type: Literal["history"] = "history"
     session: SessionView

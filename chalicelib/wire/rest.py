@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, model_validator
 from .. import limits
 from .base import Inbound, Outbound, Text
 from .events import Alternative, MessageView, SessionView
+from .library_settings import PolicySectionView
 
 # --- bodies ---------------------------------------------------------------------------------------
 
@@ -50,6 +51,24 @@ class Limits(Outbound):
     code: int = limits.CODE
     code_label: int = limits.CODE_LABEL
     descriptive_codes: int = limits.DESCRIPTIVE_CODES
+    password_min: int = limits.PASSWORD_MIN
+    password_max: int = limits.PASSWORD_MAX
+    canned_messages: int = limits.CANNED_MESSAGES  # a library's canned messages; each text at most `text`
+    canned_title: int = limits.CANNED_TITLE
+    # a library's settings and policy page (the Library tab)
+    library_name: int = limits.LIBRARY_NAME
+    hours: int = limits.HOURS
+    unavailable_message: int = limits.UNAVAILABLE_MESSAGE
+    url: int = limits.URL
+    alternatives: int = limits.ALTERNATIVES
+    alternative_label: int = limits.ALTERNATIVE_LABEL
+    wait_max_s: int = limits.WAIT_MAX_S
+    give_up_min_s: int = limits.GIVE_UP_MIN_S
+    retention_days_min: int = limits.RETENTION_DAYS_MIN
+    retention_days_max: int = limits.RETENTION_DAYS_MAX
+    policy_sections: int = limits.POLICY_SECTIONS
+    policy_title: int = limits.POLICY_TITLE
+    policy_text: int = limits.POLICY_TEXT
 
 
 class LibrarianView(Outbound):
@@ -82,9 +101,12 @@ class PolicyReply(Outbound):
     library_id: str
     name: str
     cooperative: str | None
-    policy: str
+    policy: str  # the page as one plain text (the sections', once there are any)
     hours: str
     alternatives: list[Alternative]
+    website: str
+    sections: list[PolicySectionView]
+    updated_at: str | None  # when the sections were last saved; None: never
 
 
 # --- code lists (a body and a reply) ----------------------------------------------------------------

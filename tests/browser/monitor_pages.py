@@ -10,10 +10,16 @@ from playwright.sync_api import expect
 PASSWORD = "demo-password"
 
 
-def sign_in(page: Any, email: str) -> None:
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def signin_form(page: Any) -> Any:
+    """The sign-in view (other views have e-mail and password fields too)."""
+    return page.get_by_role("region", name="Sign in")
+
+
+def sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
+    form = signin_form(page)
+    form.get_by_label("E-mail").fill(email)
+    form.get_by_label("Password").fill(password)
+    form.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("status").filter(has_text="Connected")).to_be_visible()
 
 

@@ -21,6 +21,11 @@ SERVER = {
     "code": limits.CODE,
     "code_label": limits.CODE_LABEL,
     "descriptive_codes": limits.DESCRIPTIVE_CODES,
+    "password_min": limits.PASSWORD_MIN,
+    "password_max": limits.PASSWORD_MAX,
+    "canned_messages": limits.CANNED_MESSAGES,
+    "canned_title": limits.CANNED_TITLE,
+    **limits.library_settings(),
 }
 SHRUNK = {key: value // 2 for key, value in SERVER.items()}
 
@@ -115,4 +120,27 @@ def test_the_monitor_takes_its_limits_from_login_and_me(scenario, new_page):
     has_limit(codes.get_by_label("Code, resolution row 1"), "code")
     page.get_by_role("tab", name=re.compile("^My Active")).click()
     has_limit(page.get_by_role("region", name="Chat with Pat").get_by_label("Internal note"), "text")
+
+    # The Canned messages tab's hint and fields.
+    page.get_by_role("tab", name="Canned messages").click()
+    canned = page.get_by_role("tabpanel", name="Canned messages")
+    expect(canned).to_contain_text(f"Up to {SHRUNK['canned_messages']} messages")
+    canned.get_by_role("button", name="Add canned message").click()
+    has_limit(canned.get_by_label("Title"), "canned_title")
+    has_limit(canned.get_by_label("Text"), "text")
+
+    # The Library tab's settings and policy editor.
+    page.get_by_role("tab", name="Library").click()
+    library = page.get_by_role("tabpanel", name="Library")
+    has_limit(library.get_by_label("Library name"), "library_name")
+    library.get_by_role("button", name="Add alternative").click()
+    has_limit(library.get_by_role("group", name="Alternative 2", exact=True).get_by_label("Address"), "url")
+    expect(library.get_by_label("Keep questions and transcripts for (days)")).to_have_attribute(
+        "min", str(SHRUNK["retention_days_min"])
+    )
+    library.get_by_role("button", name="Add section").click()
+    has_limit(
+        library.get_by_role("group", name="Section 1", exact=True).get_by_label("Title"), "policy_title"
+    )
+    expect(library).to_contain_text(f"Up to {SHRUNK['policy_sections']} sections")
     assert page.console_errors == []

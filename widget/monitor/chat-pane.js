@@ -6,6 +6,7 @@
 
 import { clockTime, el, safeUrl, uid, vh } from "/widget/dom.js";
 import { composerTools } from "./composer.js";
+import { policySummary } from "./policy-summary.js";
 import { services } from "./services.js";
 import { libraryLabel, myPart, patronName, renderStatus, servedBy } from "./status.js";
 import { stopTyping } from "./typing.js";
@@ -72,7 +73,8 @@ function buildListEntry(chat, paneId, actions) {
   d.item = el("li", { attrs: { "data-session": chat.session.session_id } }, d.itemButton);
 }
 
-/** Title, status, End; the queue and e-mail; links to the library's policy and the patron's page. */
+/** Title, status, End; the queue and e-mail; links to the library's policy and the patron's page,
+ * and the library's policy in brief (policy-summary.js). */
 function buildHead(chat, titleId, actions) {
   const d = chat.dom;
   d.title = el("h2", { className: "pane-title", attrs: { id: titleId, tabindex: "-1" } });
@@ -101,6 +103,7 @@ function buildHead(chat, titleId, actions) {
   d.leaveButton = el("button", { text: "Leave chat", attrs: { type: "button", hidden: true } });
   d.leaveButton.addEventListener("click", () => actions.leave());
   d.actions = el("div", { className: "pane-actions" }, d.transferButton, d.endButton, d.leaveButton);
+  d.policySummary = policySummary(chat.session.library);
   return el(
     "div",
     { className: "pane-head" },
@@ -113,6 +116,7 @@ function buildHead(chat, titleId, actions) {
     ),
     d.meta,
     el("p", { className: "pane-links" }, d.policy, d.pageLink),
+    d.policySummary,
   );
 }
 

@@ -1,9 +1,11 @@
 // What a librarian sends from a chat pane: the message box (Enter sends, Shift+Enter starts a
 // new line), a URL to push, and a librarian note (staff only). Each is sent reliably and shows
 // as "Sending…" in the transcript until its message arrives (pending.js).
+// The message box has a canned-message picker (canned-picker.js).
 
 import { el, safeUrl, uid } from "/widget/dom.js";
 import { limitAttrs } from "/widget/limits.js";
+import { cannedPicker } from "./canned-picker.js";
 import { addPending, showPaneError } from "./pending.js";
 import { state } from "./state.js";
 import { librarianTyping, stopTyping } from "./typing.js";
@@ -32,14 +34,21 @@ export function buildComposer(chat) {
   });
   text.addEventListener("input", () => librarianTyping(chat));
   text.addEventListener("blur", () => stopTyping(chat));
+  const canned = cannedPicker(chat, text); // "/" in the empty box, Alt+C, or its button
   return onSubmit(
     el(
       "form",
       { className: "composer", attrs: { novalidate: true } },
       el("label", { text: "Message", attrs: { for: messageId } }),
       text,
-      el("p", { className: "hint", text: "Enter sends. Shift+Enter starts a new line.", attrs: { id: hintId } }),
+      el("p", {
+        className: "hint",
+        text: "Enter sends. Shift+Enter starts a new line. Type / in an empty box, or press Alt+C, for canned messages.",
+        attrs: { id: hintId },
+      }),
       el("button", { className: "primary", text: "Send", attrs: { type: "submit" } }),
+      canned.button,
+      canned.panel,
     ),
     () => sendMessage(chat),
   );

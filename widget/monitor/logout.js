@@ -27,7 +27,7 @@ export function outcome(ended, transferred = 0) {
 
 /**
  * @param services {socket(), liveChats(): [{session}], describe(session): string,
- *                  signOut(message): void}
+ *                  signOut(message): void, leaving(boolean): void}
  */
 export function setupLogout(services) {
   const ui = {
@@ -53,7 +53,13 @@ export function setupLogout(services) {
 
   async function logout() {
     const socket = services.socket();
-    return within(socket.request("logout"), LOGOUT_WAIT_MS);
+    services.leaving(true); // the sign-in ends with this: nothing more is asked with it
+    try {
+      return await within(socket.request("logout"), LOGOUT_WAIT_MS);
+    } catch (error) {
+      services.leaving(false);
+      throw error;
+    }
   }
 
   function finish(message) {

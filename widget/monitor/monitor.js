@@ -15,6 +15,12 @@
 //                   Available / Away
 //   wrapup.js, questions.js, code-editor.js, logout.js   the wrap-up, the Questions and
 //                   Codes tabs, logging out with chats in progress
+//   canned-picker.js, canned-editor.js   canned messages: the picker in each composer, the
+//                   admins' Canned messages tab
+//   library-settings.js, policy-editor.js   the admins' Library tab: settings, policy page;
+//                   policies.js each library's policy page, policy-summary.js it beside a chat
+//   staff.js        the admins' Staff tab (invite, rename, role, deactivate); invitation.js the
+//                   set-password view an invitation link opens; password.js changing one's own
 //   state.js        what the parts share; storage.js what the browser keeps; status.js how
 //                   a chat is described
 //
@@ -24,14 +30,21 @@
 
 import { setupAlerts } from "./alerts.js";
 import { setupAvailability } from "./availability.js";
+import { setupCannedEditor } from "./canned-editor.js";
+import { forgetCanned } from "./canned-lists.js";
 import { setupCodeEditor } from "./code-editor.js";
 import { forgetCodeLists } from "./code-lists.js";
 import { renderAway, setupColleagues } from "./colleagues.js";
+import { setupLibrarySettings } from "./library-settings.js";
 import { setupLogout } from "./logout.js";
+import { forgetPolicies } from "./policies.js";
+import { setupPolicyEditor } from "./policy-editor.js";
 import { resetOffers } from "./offers.js";
+import { setupPassword } from "./password.js";
 import { setupQuestions } from "./questions.js";
 import { provideQuestions, services } from "./services.js";
-import { endSession, startSession } from "./session.js";
+import { carryOn, endSession, startSession } from "./session.js";
+import { setupStaff } from "./staff.js";
 import { applySnapshot } from "./socket.js";
 import { state } from "./state.js";
 import { patronName, statusInfo } from "./status.js";
@@ -41,16 +54,30 @@ import { setupTransfer } from "./transfer.js";
 const questions = setupQuestions(services);
 provideQuestions(questions);
 const codeEditor = setupCodeEditor(services);
+const librarySettings = setupLibrarySettings(services);
+const policyEditor = setupPolicyEditor(services);
+const cannedEditor = setupCannedEditor(services);
+const staff = setupStaff(services);
+setupPassword({ carryOn });
 const logoutFlow = setupLogout({
   socket: () => state.socket,
   liveChats: () => Array.from(state.chats.values()).filter((chat) => chat.session.status !== "ended"),
   describe: (session) => `${patronName(session)}: ${session.question || "no question"} (${statusInfo(session).text})`,
   signOut: (info) => endSession("", info),
+  leaving: (value) => {
+    state.leaving = value;
+  },
 });
 
 onTabActivated((tab) => {
   if (tab === "questions") questions.activate();
   if (tab === "codes") codeEditor.activate();
+  if (tab === "library") {
+    librarySettings.activate();
+    policyEditor.activate();
+  }
+  if (tab === "canned") cannedEditor.activate();
+  if (tab === "staff") staff.activate();
 });
 
 setupAlerts({ showNew: () => activateTab("new") });
@@ -62,10 +89,16 @@ startSession({
   reset() {
     questions.reset();
     codeEditor.reset();
+    librarySettings.reset();
+    policyEditor.reset();
+    cannedEditor.reset();
+    staff.reset();
     logoutFlow.reset();
     colleagues.reset();
     availability.reset();
     resetOffers();
     forgetCodeLists();
+    forgetPolicies();
+    forgetCanned();
   },
 });

@@ -1,8 +1,10 @@
-// A library's chat policy for the librarian serving one of its chats. The monitor opens this
-// page in a new tab with rel="opener", so the browser copies its sessionStorage here and the
-// sign-in token comes along.
+// A library's chat policy for the librarian serving one of its chats: its details, the ways
+// patrons can reach it instead (links, tel: and mailto: included), and its dated sections.
+// The monitor opens this page in a new tab with rel="opener", so the browser copies its
+// sessionStorage here and the sign-in token comes along.
 
-import { el, safeUrl, byId as $ } from "/widget/dom.js";
+import { alternativeList } from "/widget/contact-link.js";
+import { dateTime, el, safeUrl, byId as $ } from "/widget/dom.js";
 import { api, endpoints } from "/widget/refdesk-socket.js";
 
 const TOKEN_KEY = "refdesk:monitor:token";
@@ -34,33 +36,26 @@ function show(policy) {
   $("policy-name").textContent = orNone(policy.name);
   $("policy-id").textContent = orNone(policy.library_id);
   $("policy-cooperative").textContent = orNone(policy.cooperative);
-  $("policy-text").textContent = orNone(policy.policy);
+  const website = safeUrl(policy.website || "");
+  $("policy-website").replaceChildren(
+    website
+      ? el("a", { text: policy.website, attrs: { href: website, target: "_blank", rel: "noopener noreferrer" } })
+      : el("span", { text: orNone(policy.website) }),
+  );
   $("policy-hours").textContent = orNone(policy.hours);
-  const alternatives = Array.isArray(policy.alternatives) ? policy.alternatives : [];
-  const holder = $("policy-alternatives");
-  if (alternatives.length === 0) {
-    holder.textContent = "None";
-  } else {
-    holder.replaceChildren(
-      el(
-        "ul",
-        {},
-        ...alternatives.map((alternative) => {
-          const label = alternative?.label || alternative?.url || "";
-          const href = safeUrl(alternative?.url || "");
-          if (href) {
-            return el(
-              "li",
-              {},
-              el("a", { text: label, attrs: { href, target: "_blank", rel: "noopener noreferrer" } }),
-            );
-          }
-          const text = alternative?.url && alternative.url !== label ? `${label}: ${alternative.url}` : label;
-          return el("li", { text });
-        }),
-      ),
-    );
-  }
+  $("policy-alternatives").replaceChildren(alternativeList(policy.alternatives) || "None");
+  const sections = Array.isArray(policy.sections) ? policy.sections : [];
+  $("policy-updated").textContent = policy.updated_at
+    ? `Last updated ${dateTime(policy.updated_at)}`
+    : "Not dated: written before policy sections.";
+  $("policy-sections").replaceChildren(
+    ...(sections.length
+      ? sections.flatMap((section) => [
+          el("h3", { className: "policy-section-title", text: section.title }),
+          el("p", { className: "policy-section-text", text: section.text }),
+        ])
+      : [el("p", { className: "empty", text: "This library has no policy page yet." })]),
+  );
   $("policy-details").hidden = false;
   $("policy-status").textContent = "";
 }

@@ -11,7 +11,11 @@ let questions = null;
 export const services = {
   me: () => state.me,
   socket: () => state.socket,
-  rest: (path, options = {}) => api(API, path, { ...options, token: state.token }),
+  // While logging out (the token is being revoked) nothing more is asked with the sign-in.
+  rest: (path, options = {}) =>
+    state.leaving
+      ? Promise.reject({ status: 401, code: "unauthorized", message: "Logging out." })
+      : api(API, path, { ...options, token: state.token }),
   showTab: (name) => activateTab(name, { focus: false }),
   openQuestion: (id) => questions?.open(id),
 };

@@ -10,7 +10,8 @@ import { askOnceForNotifications, clearBadges, renderMute, unlockAudio, updateAl
 import { setConnection } from "./announce.js";
 import { resetChats } from "./chats.js";
 import { resetQueues } from "./queues.js";
-import { connect, disconnect } from "./socket.js";
+import { showSetPassword, takeInvitation } from "./invitation.js";
+import { connect, disconnect, onSignedOut } from "./socket.js";
 import { state } from "./state.js";
 import { libraryLabel, learnLibraryName, onLibraryNamed } from "./status.js";
 import { TOKEN_KEY, VIEW_KEY, getItem, restoreView, setItem } from "./storage.js";
@@ -83,11 +84,7 @@ async function signIn(event) {
   const button = ui.signinForm.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const reply = await api(API, "/login", { method: "POST", body: { email, password } });
-    askOnceForNotifications();
-    setLimits(reply.limits);
-    start(reply.token, reply.librarian);
-    ui.main.focus();
+    signInWith(await api(API, "/login", { method: "POST", body: { email, password } }));
   } catch (error) {
     if (error && error.status === 401) {
       ui.signinError.textContent = "That e-mail and password do not match. Try again.";
@@ -101,6 +98,31 @@ async function signIn(event) {
     button.disabled = false;
   }
 }
+
+/** A sign-in the server gave (login, or a password set with an invitation): start monitoring. */
+function signInWith(reply) {
+  askOnceForNotifications();
+  setLimits(reply.limits);
+  start(reply.token, reply.librarian);
+  ui.main.focus();
+}
+
+/** This window's new token (after a password change): the socket reopens with it. */
+export function carryOn(token) {
+  state.token = token;
+  state.passwordChangedAt = Date.now();
+  setItem("session", TOKEN_KEY, token);
+  disconnect();
+  connect({ onStatus: socketStatus });
+}
+
+// Signed out elsewhere: back to sign-in, saying why. A password changed in this very window
+// signs out its old socket too; that one carries on with its new token instead.
+onSignedOut((frame) => {
+  const ownChange = state.changingPassword || Date.now() - (state.passwordChangedAt || 0) < 10000;
+  if (frame.reason === "password_changed" && ownChange) return;
+  endSession("", frame.message);
+});
 
 function start(token, me) {
   state.token = token;
@@ -142,6 +164,7 @@ function checkToken() {
 /** Back to sign-in, forgetting the token, the view and every chat shown. */
 export function endSession(message, info = "") {
   disconnect();
+  state.leaving = false;
   state.token = null;
   state.me = null;
   setItem("session", TOKEN_KEY, null);
@@ -171,6 +194,13 @@ export function startSession({ reset }) {
 async function boot() {
   renderCounts();
   renderMute();
+  const invitation = takeInvitation();
+  if (invitation) {
+    setItem("session", TOKEN_KEY, null); // whoever was signed in here, the invitation is for someone new
+    setConnection("");
+    showSetPassword(invitation, signInWith);
+    return;
+  }
   const token = getItem("session", TOKEN_KEY);
   if (!token) {
     setConnection("");

@@ -19,6 +19,14 @@ import { typingArrived } from "./typing.js";
 
 const { ws: WS_URL } = endpoints();
 
+let signedOut = () => {};
+
+/** `listener(frame)`: this librarian's sign-in ended elsewhere (`signed_out`): logged out in
+ * another window, a new password, deactivated, or a new role. The server closes the socket. */
+export function onSignedOut(listener) {
+  signedOut = listener;
+}
+
 /** `onStatus(status)`: "connecting", "open", "reconnecting" or "closed". */
 export function connect({ onStatus }) {
   const url = `${WS_URL}?token=${encodeURIComponent(state.token)}`;
@@ -85,6 +93,8 @@ function handleFrame(frame) {
       return transferDeclined(frame);
     case "roster_update":
       return rosterUpdate(frame);
+    case "signed_out":
+      return signedOut(frame);
     case "im":
       return imArrived(frame);
     case "typing":

@@ -21,4 +21,7 @@ export const state = {
   restored: false, // the view saved before a reload has been restored
   wantedChat: null, // the chat selected before a reload
   tokenCheck: null, // a GET /api/me in flight
+  changingPassword: false, // a password change in flight (password.js); passwordChangedAt when it went through
+  passwordChangedAt: 0,
+  leaving: false, // logging out: the sign-in is being revoked (logout.js)
 };

@@ -1,11 +1,10 @@
 // How a chat is described: the patron's name, its library's name, how long it has waited,
 // and its status as text, a shape and a colour (never colour alone).
 
-import { api, endpoints } from "/widget/refdesk-socket.js";
 import { clockTime, el } from "/widget/dom.js";
+import { libraryPolicy, onPolicyChanged } from "./policies.js";
 import { state } from "./state.js";
 
-const { api: API } = endpoints();
 const named = []; // listeners: a library's name became known
 
 export function patronName(session) {
@@ -26,13 +25,20 @@ export async function learnLibraryName(id) {
   if (!id || state.libraryNames.has(id) || !state.token) return;
   state.libraryNames.set(id, id);
   try {
-    const policy = await api(API, `/libraries/${encodeURIComponent(id)}/policy`, { token: state.token });
+    const policy = await libraryPolicy(id); // fetched once, shared with the chat panes' policy view
     if (policy.name) state.libraryNames.set(id, policy.name);
   } catch {
     return;
   }
   for (const listener of named) listener(id);
 }
+
+// A library renamed in the Library tab is renamed wherever it is shown.
+onPolicyChanged((id, policy) => {
+  if (!policy?.name || state.libraryNames.get(id) === policy.name) return;
+  state.libraryNames.set(id, policy.name);
+  for (const listener of named) listener(id);
+});
 
 export function waitingFor(iso) {
   const minutes = Math.floor((Date.now() - Date.parse(iso)) / 60000);

@@ -9,37 +9,44 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
+from .accounts import Staff, Throttle
 from .base import transaction
 from .chats import LIBRARIAN_AWAY, OFFER_DUE, PATRON_AWAY, ROUTING_DUE, ChatSession, Message
 from .connections import Connection, Monitor
-from .libraries import DEFAULT_ESCALATE_AFTER_S, DEFAULT_GIVE_UP_AFTER_S, Library, Staff
+from .libraries import CANNED, DEFAULT_ESCALATE_AFTER_S, DEFAULT_GIVE_UP_AFTER_S, POLICY, Library, LibraryText
 from .questions import ActivityEntry, Question
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Library,
+    LibraryText,
     Staff,
     Connection,
     Monitor,
     ChatSession,
     Message,
     Question,
+    Throttle,
 )
 
 __all__ = [
     "ALL_MODELS",
+    "CANNED",
     "DEFAULT_ESCALATE_AFTER_S",
     "DEFAULT_GIVE_UP_AFTER_S",
     "LIBRARIAN_AWAY",
     "OFFER_DUE",
     "PATRON_AWAY",
+    "POLICY",
     "ROUTING_DUE",
     "ActivityEntry",
     "ChatSession",
     "Connection",
     "Library",
+    "LibraryText",
     "Message",
     "Monitor",
     "Question",
     "Staff",
+    "Throttle",
     "transaction",
 ]

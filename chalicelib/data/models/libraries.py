@@ -1,19 +1,20 @@
-"""Libraries, their cooperatives, and their staff."""
+"""Libraries and their cooperatives."""
 
 from __future__ import annotations
 
 from pynamodb.attributes import (
-    BooleanAttribute,
     JSONAttribute,
+    NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from .base import index_meta, table_meta
+from .base import CompactJSONAttribute, index_meta, table_meta
 
 DEFAULT_ESCALATE_AFTER_S = 40  # as QuestionPoint's 24/7 cooperative did
 DEFAULT_GIVE_UP_AFTER_S = 600
+DEFAULT_RETENTION_DAYS = 365  # how long a library's questions and transcripts are kept
 
 
 class LibrariesByCooperative(GlobalSecondaryIndex):
@@ -27,7 +28,9 @@ class Library(Model):
     library_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     cooperative = UnicodeAttribute(null=True)
-    policy = UnicodeAttribute(default="")
+    policy = UnicodeAttribute(default="")  # the policy page before sections: shown as one section
+    website = UnicodeAttribute(null=True)
+    retention_days = NumberAttribute(null=True)  # None: DEFAULT_RETENTION_DAYS
     hours = UnicodeAttribute(default="")
     unavailable_message = UnicodeAttribute(null=True)
     alternatives = JSONAttribute(default=list)  # [{label, url}]
@@ -47,10 +50,16 @@ class Library(Model):
         return int((self.routing or {}).get("give_up_after_s") or DEFAULT_GIVE_UP_AFTER_S)
 
 
-class Staff(Model):
-    Meta = table_meta("staff")
-    email = UnicodeAttribute(hash_key=True)
-    name = UnicodeAttribute()
-    library = UnicodeAttribute()
-    is_admin = BooleanAttribute(default=False)
-    password_hash = UnicodeAttribute()
+POLICY, CANNED = "policy", "canned"  # the kinds of a library's texts
+
+
+class LibraryText(Model):
+    """A library's longer texts, each its own item, so that reading a library (which routing
+    and every authorisation do) never carries them: its policy page's sections (`policy`) and
+    its canned messages (`canned`), each a list of {title, text} in order."""
+
+    Meta = table_meta("library_texts")
+    library_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(range_key=True)
+    body = CompactJSONAttribute(default=list)
+    updated_at = UnicodeAttribute(null=True)
