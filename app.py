@@ -52,6 +52,11 @@ def me():
     return http.call(signin.me, app.current_request)
 
 
+@app.route("/ws-ticket", methods=["POST"], cors=True)
+def ws_ticket():
+    return http.call(signin.ws_ticket, app.current_request)
+
+
 @app.route("/logout", methods=["POST"], cors=True)
 def logout():
     return http.call(staff.logout, app.current_request)
@@ -162,6 +167,11 @@ def close_question(question_id):
     return http.call(question_list.close, app.current_request, question_id=question_id)
 
 
+@app.route("/questions/{question_id}/patron-data", methods=["DELETE"], cors=True)
+def forget_patron(question_id):
+    return http.call(question_list.forget_patron, app.current_request, question_id=question_id)
+
+
 # --- scheduled jobs -----------------------------------------------------------------------
 
 
@@ -188,6 +198,11 @@ def sweep_connections(event):
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def clear_in_progress(event):
     return jobs.run("clear_in_progress")
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def purge_personal_data(event):
+    return jobs.run("purge_personal_data")
 
 
 __all__ = ["app", "logger"]

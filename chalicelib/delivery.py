@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import observability
 from .config import settings
+from .errors import INTERNAL_ERROR
 from .observability import logger
-from .wire.events import Event
+from .wire.events import Error, Event
 
 _client: Any = None
 _event_endpoint: str | None = None
@@ -56,7 +58,12 @@ def _management_api() -> Any:
 
 
 def send(connection_ids: Iterable[str | None], event: Event) -> list[str]:
-    """Post one event to each connection; return the ids that were gone (and are now forgotten)."""
+    """Post one event to each connection; return the ids that were gone (and are now forgotten).
+
+    An event over API Gateway's 128 KB is refused (413 PayloadTooLargeException). Every event
+    is built to fit its budget, so that is a bug: it is logged as an error and counted, the
+    other connections still get theirs, and a reply is answered with `internal_error` instead,
+    so the client is not left waiting."""
     if _skipping:
         return []
     client = _management_api()
@@ -67,11 +74,28 @@ def send(connection_ids: Iterable[str | None], event: Event) -> list[str]:
             client.post_to_connection(ConnectionId=connection_id, Data=frame)
         except client.exceptions.GoneException:
             gone.append(connection_id)
+        except client.exceptions.PayloadTooLargeException:
+            _too_large(client, connection_id, event, len(frame))
     for connection_id in gone:
         logger.info("connection gone", extra={"connection_id": connection_id})
         if _forget is not None:
             _forget(connection_id)
     return gone
+
+
+def _too_large(client: Any, connection_id: str, event: Event, size: int) -> None:
+    logger.error(
+        "event too large to post",
+        extra={"connection_id": connection_id, "event_type": event.type, "bytes": size},
+    )
+    observability.count("EventsTooLarge")
+    if event.ref is None or isinstance(event, Error):
+        return
+    refusal = Error(code="internal_error", message=INTERNAL_ERROR, ref=event.ref)
+    try:
+        client.post_to_connection(ConnectionId=connection_id, Data=refusal.frame().encode())
+    except (client.exceptions.GoneException, client.exceptions.PayloadTooLargeException):
+        return
 
 
 def is_gone(connection_id: str) -> bool:

@@ -58,7 +58,15 @@ class TooLarge(RefdeskError):
 
 
 class RateLimited(RefdeskError):
+    """Asked too often. `retry_after` is the whole number of seconds after which the same
+    request would be taken; it goes out with the error (`retry_after`, and REST's
+    `Retry-After` header)."""
+
     code, http_status = "rate_limited", 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
 
 
 INTERNAL_ERROR = "Something went wrong on our side; try again."

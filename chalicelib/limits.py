@@ -15,6 +15,21 @@ CODE_LABEL = 100
 DESCRIPTIVE_CODES = 4  # descriptive codes per chat
 REF = 128  # a client's reference for a frame
 FRAME_BYTES = 32 * 1024  # one WebSocket frame
+# API Gateway refuses to carry a WebSocket message over 128 KB either way (a post to a socket
+# gets 413 PayloadTooLargeException). Every event the service builds keeps to a budget well
+# under that: replies that can grow (a transcript, the queues) carry what fits and say what
+# was left out.
+MESSAGE_BYTES = 128 * 1024
+EVENT_BYTES = 96 * 1024  # the budget of one outgoing event, as UTF-8 JSON, ref included
+CHAT_MESSAGES = 2000  # messages people write in one chat (system notices still go in after)
+SNAPSHOT_NEW_PER_QUEUE = 10  # queue_snapshot.new: the oldest requests of each queue, at most
+SNAPSHOT_MINE = 50  # queue_snapshot.mine: a librarian's chats, at most
+SNAPSHOT_ALL = 100  # queue_snapshot.all: an admin's library's live chats, at most
+ACTIVITY_ENTRIES = 200  # a question's follow-up activity, entries
+# ...and their strings (kind, text, author, time), UTF-8: well inside the item's 400 KB (and
+# inside what the local stack's moto allows an update, which counts an attribute's old and new
+# values together)
+ACTIVITY_BYTES = 150_000
 PASSWORD_MIN = 10  # a librarian's password, in characters
 PASSWORD_MAX = 256
 
@@ -22,6 +37,10 @@ PASSWORD_MAX = 256
 CANNED_MESSAGES = 200
 CANNED_TITLE = 100
 CANNED_BYTES = 350_000  # all of them as stored (UTF-8 JSON): one DynamoDB item holds 400 KB
+# What a library's item may hold (JSON as stored; the item is read by routing and every check
+# of who may serve whom, and holds 400 KB): its code lists, and its alternatives
+CODES_BYTES = 150_000
+ALTERNATIVES_BYTES = 100_000
 
 # A library's settings and policy page (PUT /api/libraries/{id}, PUT .../policy)
 LIBRARY_NAME = 200
@@ -37,6 +56,7 @@ RETENTION_DAYS_MAX = 3650
 POLICY_SECTIONS = 20
 POLICY_TITLE = 120
 POLICY_TEXT = 4000
+POLICY_BYTES = 350_000  # all the sections as stored (UTF-8 JSON), as CANNED_BYTES
 
 
 def public() -> dict[str, int]:

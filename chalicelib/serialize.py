@@ -3,9 +3,28 @@ show them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar, cast
+
+from pydantic import BaseModel
+
+from . import limits
 from .data.models import ChatSession, Message, Question
 from .statuses import EndedBy, Kind, Role, Status
-from .wire.events import FollowUp, MessageEvent, MessageView, Person, Sender, SessionUpdate, SessionView
+from .wire import fit
+from .wire.events import (
+    Colleague,
+    Event,
+    FollowUp,
+    Left,
+    MessageEvent,
+    MessageView,
+    Person,
+    QueueSnapshot,
+    Sender,
+    SessionUpdate,
+    SessionView,
+)
 from .wire.rest import ActivityView, PatronView, QuestionDetail, QuestionSummary
 
 
@@ -26,6 +45,17 @@ def message_view(message: Message) -> MessageView:
 
 def message_event(message: Message) -> MessageEvent:
     return MessageEvent(**message_view(message).model_dump())
+
+
+E = TypeVar("E", bound=Event)
+
+
+def with_messages(build: Callable[[list[MessageView], bool | None], E], newest_first: Iterable[Message]) -> E:
+    """An event that carries a transcript (`build(messages, more_before)`), with the newest
+    messages that fit its budget, in seq order, and `more_before` when older ones in the range
+    read were left out. Messages are read no further than the first that does not fit."""
+    views, more = fit.newest((message_view(m) for m in newest_first), fit.room(build([], None)))
+    return build(views, True if more else None)
 
 
 def librarian_of(session: ChatSession, *, for_staff: bool = False) -> Person | None:
@@ -95,6 +125,66 @@ def session_view(session: ChatSession, *, for_staff: bool) -> SessionView:
     )
 
 
+def queue_snapshot(
+    *,
+    waiting: dict[str, list[ChatSession]],
+    mine: list[ChatSession],
+    live: list[ChatSession] | None,
+    online: list[Colleague],
+    queues: list[str],
+) -> QueueSnapshot:
+    """A librarian's view of the desk, fitted to its budget: the oldest requests of each queue
+    in `waiting` (at most SNAPSHOT_NEW_PER_QUEUE a queue), their own chats (those in progress
+    first, at most SNAPSHOT_MINE), the colleagues online and, for an admin (`live` given), their
+    library's live chats (at most SNAPSHOT_ALL). Each list is as long as fits beside the
+    others; `more` says how many were left out of each list that was cut."""
+    in_progress_first = sorted(mine, key=lambda session: session.status == Status.ENDED)
+    new_lists = [
+        [session_view(s, for_staff=True) for s in sessions[: limits.SNAPSHOT_NEW_PER_QUEUE]]
+        for sessions in waiting.values()
+    ]
+    mine_views = [session_view(s, for_staff=True) for s in in_progress_first[: limits.SNAPSHOT_MINE]]
+    all_views = [session_view(s, for_staff=True) for s in (live or [])[: limits.SNAPSHOT_ALL]]
+    # Measured with the counts at their largest, so that the reply still fits once they are known.
+    room = fit.room(
+        QueueSnapshot(
+            new=[],
+            mine=[],
+            all=[] if live is not None else None,
+            online=[],
+            queues=queues,
+            more=Left(
+                new={queue: len(sessions) for queue, sessions in waiting.items()},
+                mine=len(mine),
+                all=len(live or []),
+                online=len(online),
+            ),
+        )
+    )
+    lists: list[Sequence[BaseModel]] = [mine_views, *new_lists, online, all_views]
+    fitted = fit.prefixes(lists, room)
+    mine_fit, new_fit, online_fit, all_fit = fitted[0], fitted[1:-2], fitted[-2], fitted[-1]
+    left_new = {
+        queue: len(sessions) - len(shown)
+        for (queue, sessions), shown in zip(waiting.items(), new_fit, strict=True)
+        if len(sessions) > len(shown)
+    }
+    left = Left(
+        new=left_new or None,
+        mine=len(mine) - len(mine_fit) or None,
+        all=len(live) - len(all_fit) or None if live is not None else None,
+        online=len(online) - len(online_fit) or None,
+    )
+    return QueueSnapshot(
+        new=cast(list[SessionView], [view for views in new_fit for view in views]),
+        mine=cast(list[SessionView], mine_fit),
+        all=cast(list[SessionView], all_fit) if live is not None else None,
+        online=cast(list[Colleague], online_fit),
+        queues=queues,
+        more=left if left.model_dump(exclude_none=True) else None,
+    )
+
+
 def session_update(session: ChatSession, *, for_staff: bool = False) -> SessionUpdate:
     return SessionUpdate(
         session_id=session.session_id,
@@ -123,6 +213,7 @@ def question_summary(question: Question) -> QuestionSummary:
         descriptive=list(question.descriptive or []),
         in_analytics=question.in_analytics,
         served_by_library=question.served_by_library,
+        patron_data_removed_at=question.patron_data_removed_at,
     )
 
 

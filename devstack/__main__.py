@@ -40,12 +40,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--no-demo", action="store_true", help="start with empty tables")
     parser.add_argument(
+        "--metrics-log",
+        type=Path,
+        default=Path(aws_root()) / ".devstack" / "metrics.log",
+        metavar="PATH",
+        help="where the handlers' CloudWatch EMF metric lines go instead of the terminal",
+    )
+    parser.add_argument(
         "--tables-from-template",
         type=Path,
         metavar="YAML",
         help="create missing tables through CloudFormation from this template (infra/refdesk.yaml)",
     )
     args = parser.parse_args(argv)
+    from .metrics_log import divert
+
+    divert(args.metrics_log)  # before anything prints: the terminal stays readable
 
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     _configure_environment(args.port, real_aws=bool(endpoint))
@@ -98,12 +108,14 @@ async def _serve(gateway: Gateway, args: argparse.Namespace) -> None:
         f"  WebSocket          ws://{args.host}:{args.port}/ws",
         f"  REST               {base}/api/",
         f"  e-mail outbox      {base}/dev/outbox",
+        f"  metrics (EMF)      {args.metrics_log}",
     ]
     if not args.no_demo:
         from .demo import LIBRARIANS, PASSWORD
 
         lines.append(f"  demo librarians (password {PASSWORD}):")
         lines += [f"    {email}{' (admin)' if admin else ''}" for email, _, _, admin in LIBRARIANS]
+        lines.append(f"Chat is closed until a librarian signs in: open {base}/monitor/ and sign in.")
     print("\n".join(lines), flush=True)
     await gateway.run_schedules()
     await asyncio.Event().wait()

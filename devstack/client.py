@@ -22,9 +22,12 @@ Frame = dict[str, Any]
 class Client:
     """One WebSocket. Every frame received is kept; `wait` consumes the first that matches."""
 
-    def __init__(self, ws_url: str, token: str | None = None) -> None:
+    def __init__(self, ws_url: str, token: str | None = None, source: str | None = None) -> None:
+        """`source`: the local address to connect from, a loopback one such as 127.0.0.7 (all
+        of 127.0.0.0/8 is the loopback on Linux), so the stack sees a patron on another network."""
         url = ws_url + (f"?token={token}" if token else "")
-        self.socket = connect(url, open_timeout=10, max_size=2**20, legacy=True)
+        where: dict[str, Any] = {"source_address": (source, 0)} if source else {}
+        self.socket = connect(url, open_timeout=10, max_size=2**20, legacy=True, **where)
         self.received: list[Frame] = []
         self._consumed: set[int] = set()
         self._changed = threading.Condition()
@@ -143,8 +146,8 @@ class Stack:
             return refused.response.status_code
         return 101
 
-    def patron(self) -> Client:
-        return Client(self.ws_url)
+    def patron(self, source: str | None = None) -> Client:
+        return Client(self.ws_url, source=source)
 
     def librarian(self, email: str, password: str = "demo-password") -> Client:
         return Client(self.ws_url, self.login(email, password))

@@ -24,11 +24,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WebSocketError, WSCloseCode, WSMsgType, web
 from chalice.config import Config
 from chalice.local import LambdaContext, LocalGateway, LocalGatewayException
 
-from chalicelib import clock
+from chalicelib import clock, limits
 from chalicelib.actions import jobs
 
 from . import aws, demo
@@ -38,18 +38,30 @@ WIDGET = ROOT / "widget"
 STAGE = "ws"
 API_ID = "local"
 # The pages hold no inline script or style, so a strict policy costs nothing and keeps any
-# text that slipped through as HTML from running. The chat page may be framed anywhere.
+# text that slipped through as HTML from running. The chat page may be framed anywhere (the
+# widget frames it); the monitor nowhere (a framed sign-in or chat pane invites clickjacking).
+# infra/refdesk.yaml gives CloudFront the same headers (PagesHeaders, MonitorHeaders).
 PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'"
 )
+MONITOR_POLICY = PAGE_POLICY + "; frame-ancestors 'none'"
+MONITOR = (WIDGET / "monitor").resolve()
 
 
 def _page_headers(target: Path) -> dict[str, str]:
     headers = {"Cache-Control": "no-cache"}
+    monitor = target.resolve().is_relative_to(MONITOR)
     if target.suffix == ".html":
-        headers["Content-Security-Policy"] = PAGE_POLICY
+        headers["Content-Security-Policy"] = MONITOR_POLICY if monitor else PAGE_POLICY
+    if monitor:
+        headers["X-Frame-Options"] = "DENY"
     return headers
+
+
+async def _nosniff(request: web.Request, response: web.StreamResponse) -> None:
+    """Every response, pages, REST, /dev and errors alike, is read as the type it says."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
 
 
 def _connection_id() -> str:
@@ -68,6 +80,77 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _peer(request: web.Request) -> str:
+    """The address the TCP connection came from, as API Gateway reports `sourceIp`. Nothing a
+    client sends (no X-Forwarded-For) changes it: tests that need patrons on different
+    networks open their sockets from different loopback addresses (devstack/client.py)."""
+    return request.remote or "127.0.0.1"
+
+
+class _FrameLimit:
+    """API Gateway's 32 KB limit on one WebSocket frame from a client (a longer message comes in
+    several frames): wraps aiohttp's parser, reads each frame's header as the bytes arrive, and
+    at a data frame over the limit hands the socket 1009 "message too big", as API Gateway
+    does, and reads nothing more. aiohttp itself only limits whole messages."""
+
+    def __init__(self, parser: Any, queue: Any, limit: int) -> None:
+        self.parser, self.queue, self.limit = parser, queue, limit
+        self.header = bytearray()  # the header of the next frame, until it is whole
+        self.payload_left = 0  # bytes of the current frame's payload still to come
+        self.refused = False
+
+    @classmethod
+    def install(cls, request: web.Request, socket: web.WebSocketResponse) -> None:
+        protocol: Any = request.protocol
+        protocol._payload_parser = cls(protocol._payload_parser, socket._reader, limits.FRAME_BYTES)
+
+    def feed_eof(self) -> None:
+        self.parser.feed_eof()
+
+    def feed_data(self, data: bytes) -> tuple[bool, bytes]:
+        if self.refused:
+            return False, b""
+        passed = bytearray()
+        index = 0
+        while index < len(data):
+            if self.payload_left:
+                step = min(self.payload_left, len(data) - index)
+                passed += data[index : index + step]
+                self.payload_left -= step
+                index += step
+                continue
+            self.header.append(data[index])
+            index += 1
+            length = self._frame_length()
+            if length is None:
+                continue
+            opcode = self.header[0] & 0x0F
+            if opcode in (0x0, 0x1, 0x2) and length > self.limit:  # continuation, text, binary
+                self.refused = True
+                self.queue.set_exception(
+                    WebSocketError(WSCloseCode.MESSAGE_TOO_BIG, f"A frame may be at most {self.limit} bytes")
+                )
+                break
+            passed += self.header
+            self.header.clear()
+            self.payload_left = length
+        if not passed:
+            return False, b""
+        result: tuple[bool, bytes] = self.parser.feed_data(bytes(passed))
+        return result
+
+    def _frame_length(self) -> int | None:
+        """The payload length once the header (with its extended length and mask) is whole."""
+        header = self.header
+        if len(header) < 2:
+            return None
+        flag = header[1] & 0x7F
+        extended = 2 if flag == 126 else 8 if flag == 127 else 0
+        if len(header) < 2 + extended + (4 if header[1] & 0x80 else 0):
+            return None
+        return flag if not extended else int.from_bytes(header[2 : 2 + extended], "big")
+
+
 class Gateway:
     def __init__(self, app_module: ModuleType, *, host: str, port: int) -> None:
         self.app_module = app_module
@@ -77,6 +160,7 @@ class Gateway:
         self.connected_at: dict[str, int] = {}
         self.last_active: dict[str, int] = {}
         self.user_agents: dict[str, str] = {}
+        self.peers: dict[str, str] = {}  # the address each socket came from, as GET @connections says
         self.disconnects_to_lose = 0  # POST /dev/lose_next_disconnect: API Gateway's is best-effort
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="lambda")
         self.rest = LocalGateway(self.app, Config.create(chalice_app=self.app, lambda_timeout=60))
@@ -112,7 +196,7 @@ class Gateway:
                 "requestTimeEpoch": _now_ms(),
                 "messageDirection": "IN",
                 "identity": {
-                    "sourceIp": request.remote or "127.0.0.1",
+                    "sourceIp": _peer(request),
                     "userAgent": request.headers.get("User-Agent", ""),
                 },
             },
@@ -138,10 +222,16 @@ class Gateway:
         if status >= 300:
             self.connected_at.pop(connection_id, None)
             return web.Response(status=status, text=(result or {}).get("body") or "Forbidden")
-        socket = web.WebSocketResponse(max_msg_size=256 * 1024)
+        # API Gateway's limits on what a client sends: a message over 128 KB, or a frame over
+        # 32 KB, closes the socket with 1009 (aiohttp counts a message's size from one byte past
+        # its limit; _FrameLimit checks each frame). No compression extension is offered, so the
+        # sizes checked are the sizes written.
+        socket = web.WebSocketResponse(max_msg_size=limits.MESSAGE_BYTES + 1, compress=False)
         await socket.prepare(request)
+        _FrameLimit.install(request, socket)
         self.sockets[connection_id] = socket
         self.user_agents[connection_id] = request.headers.get("User-Agent", "")
+        self.peers[connection_id] = _peer(request)
         try:
             async for frame in socket:
                 if frame.type == WSMsgType.TEXT:
@@ -152,11 +242,13 @@ class Gateway:
                     continue
                 self.last_active[connection_id] = _now_ms()
                 event = self._ws_event("$default", "MESSAGE", connection_id, request, body)
-                await self.invoke(self.ws_handlers["$default"], event)
+                result = await self.invoke(self.ws_handlers["$default"], event)
+                await self._route_response(socket, result)
         finally:
             self.sockets.pop(connection_id, None)
             self.last_active.pop(connection_id, None)
             self.user_agents.pop(connection_id, None)
+            self.peers.pop(connection_id, None)
             if self.disconnects_to_lose:
                 self.disconnects_to_lose -= 1
             else:
@@ -164,6 +256,19 @@ class Gateway:
                 await self.invoke(self.ws_handlers["$disconnect"], event)
             self.connected_at.pop(connection_id, None)
         return socket
+
+    @staticmethod
+    async def _route_response(socket: web.WebSocketResponse, result: Any) -> None:
+        """A handler's returned `body`, as a route with a route response would send it: over
+        128 KB, API Gateway closes the socket with 1009 instead. (Chalice configures no route
+        responses, and Refdesk's handlers return no body: every reply is a post.)"""
+        body = result.get("body") if isinstance(result, dict) else None
+        if not isinstance(body, str) or not body or socket.closed:
+            return
+        if len(body.encode()) > limits.MESSAGE_BYTES:
+            await socket.close(code=WSCloseCode.MESSAGE_TOO_BIG, message=b"Message too big")
+        else:
+            await socket.send_str(body)
 
     # --- the management API: POST/GET/DELETE /@connections/{id} --------------------------------
 
@@ -181,6 +286,12 @@ class Gateway:
         if socket is None or socket.closed:
             return self._gone(connection_id)
         data = await request.read()
+        if len(data) > limits.MESSAGE_BYTES:  # as API Gateway: 413, and nothing is sent
+            return web.json_response(
+                {"message": f"Message too long: {len(data)} bytes, at most {limits.MESSAGE_BYTES}"},
+                status=413,
+                headers={"x-amzn-ErrorType": "PayloadTooLargeException"},
+            )
         try:
             await socket.send_str(data.decode("utf-8"))
         except ConnectionError:
@@ -200,7 +311,10 @@ class Gateway:
         return web.json_response(
             {
                 "connectedAt": stamp(connected_ms),
-                "identity": {"sourceIp": "127.0.0.1", "userAgent": ""},
+                "identity": {
+                    "sourceIp": self.peers.get(connection_id, "127.0.0.1"),
+                    "userAgent": self.user_agents.get(connection_id, ""),
+                },
                 "lastActiveAt": stamp(self.last_active.get(connection_id, connected_ms)),
             }
         )
@@ -311,6 +425,10 @@ class Gateway:
                 await socket.close(code=4000, message=b"dropped")
         return web.json_response({"dropped": len(dropped)})
 
+    async def dev_sockets(self, request: web.Request) -> web.Response:
+        """The connection ids of the open sockets (for tests of the management API)."""
+        return web.json_response([c for c, socket in self.sockets.items() if not socket.closed])
+
     async def dev_calls(self, request: web.Request) -> web.Response:
         return web.json_response(dict(aws.calls))
 
@@ -341,6 +459,7 @@ class Gateway:
     def web_app(self) -> web.Application:
         # API Gateway's REST payload limit, 10 MB; a larger body is refused with 413 as there.
         app = web.Application(client_max_size=10 * 1024 * 1024)
+        app.on_response_prepare.append(_nosniff)
         app.router.add_get("/ws", self.websocket)
         for prefix in ("", "/ws"):
             app.router.add_post(prefix + "/@connections/{connection_id}", self.post_to_connection)
@@ -356,6 +475,7 @@ class Gateway:
         app.router.add_get("/dev/outbox", self.dev_outbox)
         app.router.add_post("/dev/jobs/{job}", self.dev_job)
         app.router.add_get("/dev/calls", self.dev_calls)
+        app.router.add_get("/dev/sockets", self.dev_sockets)
         app.router.add_post("/dev/lose_next_disconnect", self.dev_lose_next_disconnect)
         app.router.add_post("/dev/drop_sockets", self.dev_drop_sockets)
         app.router.add_post("/dev/fixtures", self.dev_fixtures)

@@ -30,7 +30,9 @@ def running_stack(
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
-        command = [sys.executable, "-m", "devstack", "--port", str(port), *(args or [])]
+        metrics = log_path.with_name(f"{log_path.stem}-metrics.log")  # each stack its own
+        command = [sys.executable, "-m", "devstack", "--port", str(port), "--metrics-log", str(metrics)]
+        command += args or []
         process = subprocess.Popen(
             command if demo else [*command, "--no-demo"],
             cwd=ROOT,

@@ -24,6 +24,7 @@ PARAMETERS = {
     "TablePrefix": "REFDESK_TABLE_PREFIX",
     "SenderAddress": "REFDESK_SENDER",
     "TokenSecretParameter": "REFDESK_TOKEN_SECRET_PARAM",
+    "Stage": "REFDESK_STAGE",
 }
 
 

@@ -22,6 +22,14 @@ def stack() -> Iterator[Stack]:
         yield running
 
 
+def loopback(tag: str) -> str:
+    """127.x.y.z from a hex tag (never 127.0.0.1, which the browser tests and the benchmark
+    use): each scenario's patrons are a network of their own, so the per-network limits of one
+    test never meet another's."""
+    x, y, z = (int(tag[i : i + 2], 16) for i in (0, 2, 4))
+    return f"127.{x}.{y}.{min(max(z, 2), 254)}"
+
+
 @dataclass
 class Scenario:
     """Two libraries in one cooperative, one outside it, each with librarians, all new."""
@@ -35,13 +43,19 @@ class Scenario:
     partner_librarian: str
     outsider_librarian: str
     clients: list[Client]
+    source: str = "127.0.0.1"  # the loopback address this scenario's patrons connect from
+
+    def another_network(self) -> str:
+        """A loopback address no scenario uses: a patron elsewhere, as the per-network limits
+        see them."""
+        return loopback(uuid.uuid4().hex)
 
     def email(self, name: str) -> str:
         """A patron address no other test uses, so counting its mail counts this test's."""
         return f"{name}@{self.home}.example.org"
 
-    def connect(self, email: str | None = None) -> Client:
-        client = self.stack.librarian(email) if email else self.stack.patron()
+    def connect(self, email: str | None = None, source: str | None = None) -> Client:
+        client = self.stack.librarian(email) if email else self.stack.patron(source or self.source)
         self.clients.append(client)
         return client
 
@@ -92,7 +106,9 @@ def scenario(stack: Stack) -> Iterator[Scenario]:
             ],
         }
     )
-    made = Scenario(stack, home, partner, outsider, *(p[0] for p in people.values()), clients=[])
+    made = Scenario(
+        stack, home, partner, outsider, *(p[0] for p in people.values()), clients=[], source=loopback(tag)
+    )
     yield made
     for client in made.clients:
         client.close()

@@ -71,7 +71,7 @@ def test_past_the_grace_period_the_chat_ends_and_a_late_patron_is_offered_a_tick
     resumed = late.call("resume", patron_token=requested["patron_token"], after_seq=2)
     assert resumed["session"]["status"] == "ended"
     assert resumed["session"]["ended_by"] == "disconnect"
-    assert "did not reconnect" in resumed["messages"][-1]["text"]
+    assert "you were disconnected for too long" in resumed["messages"][-1]["text"]
     offer = resumed["follow_up"]
     assert offer["action"] == "submit_question"
     assert (offer["library"], offer["session_id"], offer["question"]) == (

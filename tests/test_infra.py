@@ -70,10 +70,12 @@ TABLES = [
     "library_texts",
     "staff",
     "throttles",
+    "tickets",
     "connections",
     "monitors",
     "sessions",
     "messages",
+    "refs",
     "questions",
 ]
 
@@ -190,3 +192,79 @@ def test_make_run_uses_the_aws_endpoint_in_aws_endpoint_url_and_creates_what_is_
         )["Item"]
     finally:
         server.stop()
+
+
+def test_the_packaged_template_guards_the_public_web(tmp_path):
+    """docs/abuse.md and docs/deploy.md: stage throttling on both APIs, AWS WAF where it can
+    attach, the SES event destination, and the alarms on reputation and abuse."""
+    template = yaml.safe_load(_packager().package("dev", tmp_path / "dev").read_text())
+    resources = template["Resources"]
+
+    def of_type(kind: str) -> dict[str, dict]:
+        return {name: r for name, r in resources.items() if r["Type"] == kind}
+
+    (setting,) = resources["RestAPI"]["Properties"]["MethodSettings"]
+    assert setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*"
+    assert 0 < setting["ThrottlingRateLimit"] <= setting["ThrottlingBurstLimit"]
+    stage = resources["WebsocketAPIStage"]["Properties"]
+    assert stage["StageName"] == "ws"  # where CloudFront's /ws and REFDESK_WEBSOCKET_ENDPOINT point
+    assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
+    assert stage["RouteSettings"]["$connect"]["ThrottlingBurstLimit"] > 0
+    assert template["Outputs"]["WebsocketConnectEndpointURL"]["Value"]["Fn::Sub"].endswith("/ws/")
+
+    acls = of_type("AWS::WAFv2::WebACL")
+    assert {acl["Properties"]["Scope"] for acl in acls.values()} == {"REGIONAL", "CLOUDFRONT"}
+    for acl in acls.values():
+        (rule,) = acl["Properties"]["Rules"]
+        assert rule["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+        assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    (association,) = of_type("AWS::WAFv2::WebACLAssociation").values()
+    assert "/restapis/${RestAPI}/stages/" in association["Properties"]["ResourceArn"]["Fn::Sub"]
+    (cloudfront_acl,) = [n for n, acl in acls.items() if acl["Properties"]["Scope"] == "CLOUDFRONT"]
+    assert acls[cloudfront_acl]["Condition"] == "InUsEast1"  # a CloudFront web ACL lives in us-east-1
+    distribution = resources["PagesDistribution"]["Properties"]["DistributionConfig"]
+    assert distribution["WebACLId"]["Fn::If"][0] == "InUsEast1"
+
+    (destination,) = of_type("AWS::SES::ConfigurationSetEventDestination").values()
+    assert destination["Properties"]["ConfigurationSetName"] == {"Ref": "MailConfiguration"}
+    assert {"bounce", "complaint"} <= set(destination["Properties"]["EventDestination"]["MatchingEventTypes"])
+    alarms = {
+        a["Properties"]["MetricName"]: a["Properties"] for a in of_type("AWS::CloudWatch::Alarm").values()
+    }
+    assert alarms["Reputation.BounceRate"]["Namespace"] == "AWS/SES"
+    assert alarms["Reputation.BounceRate"]["Threshold"] == 0.05
+    assert alarms["Reputation.ComplaintRate"]["Threshold"] == 0.001
+    assert {"MailsCapped", "RateLimited"} <= set(alarms)
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+    assert template["Parameters"]["Stage"]["Default"] == "dev"
+
+
+def test_cloudfront_keeps_the_monitor_out_of_frames_and_every_reply_unsniffed():
+    """The headers the local gateway sends (tests/test_public_web.py checks them over HTTP),
+    as CloudFront's response headers policies: the monitor never framed, the chat page
+    frameable (the widget frames it), nosniff on every behaviour, and no access log that
+    could keep a URL's query string."""
+    resources = yaml.safe_load(TEMPLATE.read_text())["Resources"]
+    distribution = resources["PagesDistribution"]["Properties"]["DistributionConfig"]
+    behaviours = {b["PathPattern"]: b for b in distribution["CacheBehaviors"]}
+    default = distribution["DefaultCacheBehavior"]
+
+    def security(behaviour: dict) -> dict:
+        policy = resources[behaviour["ResponseHeadersPolicyId"]["Ref"]]
+        assert policy["Type"] == "AWS::CloudFront::ResponseHeadersPolicy"
+        return policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+
+    for pattern in ("/monitor*", "/widget/monitor/*"):
+        headers = security(behaviours[pattern])
+        assert "frame-ancestors 'none'" in headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        assert headers["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+        assert behaviours[pattern]["TargetOriginId"] == "pages"
+    assert behaviours["/monitor*"]["FunctionAssociations"] == default["FunctionAssociations"]
+    pages = security(default)  # /chat/{library}, /widget/*, /demo/
+    assert "frame-ancestors" not in pages["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "FrameOptions" not in pages
+    for behaviour in [default, *behaviours.values()]:
+        assert security(behaviour)["ContentTypeOptions"] == {"Override": True}
+    assert "Logging" not in distribution
+    for resource in resources.values():
+        assert "AccessLogSettings" not in resource.get("Properties", {})

@@ -58,7 +58,7 @@ def test_the_librarys_own_and_its_partners_librarians_read_the_settings_and_outs
         "unavailable_message": "",
         "escalate_after_s": 40,
         "give_up_after_s": 600,
-        "retention_days": 365,
+        "retention_days": 90,
     }
     assert own["cooperative"].startswith("coop-")
     assert _settings(scenario, scenario.partner_librarian) == own

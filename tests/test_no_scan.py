@@ -21,6 +21,7 @@ def test_a_whole_chat_makes_no_scan_request(scenario):
     patron.call("send_message", session_id=requested["session_id"], text="hi")
     librarian.call("end_chat", session_id=requested["session_id"])
     scenario.stack.run_job("expire_reconnects", "2030-01-01T00:00:00Z")
+    scenario.stack.run_job("purge_personal_data", "2030-01-01T00:00:00Z")  # its data removed, too
     calls = scenario.stack.calls()
     assert calls.get("dynamodb.TransactWriteItems", 0) > 0  # the counter does see this chat
     assert calls.get("dynamodb.Scan", 0) == 0

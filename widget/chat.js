@@ -2,6 +2,8 @@
 // one-tag widget (qwidget.js) opens on a library's site. Everything a person typed is shown as
 // text (textContent), never as HTML.
 
+import { setupChatEnding } from "/widget/chat-ending.js";
+import { chatInProgress, librarianWrote, setEmbedded } from "/widget/chat-host.js";
 import { messageNode } from "/widget/chat-message.js";
 import { dropChat, saveChat, savedChat } from "/widget/chat-storage.js";
 import { clockTime, el, safeUrl, byId as $ } from "/widget/dom.js";
@@ -28,6 +30,7 @@ const state = {
   socket: null,
   email: null,
   typingSent: false,
+  slowedDown: false, // a message was refused as rate_limited and waits to be sent again
   typingTimer: null,
   shownTypingTimer: null,
   libraryName: "",
@@ -40,7 +43,9 @@ function show(...views) {
   for (const section of document.querySelectorAll(".view")) {
     section.hidden = !views.includes(section.id.replace("view-", ""));
   }
-  // A follow-up form under an ended chat: the transcript shrinks so the form has the room.
+  // An ended chat: what happened, the e-mail and any follow-up form come first (the page's
+  // order), the transcript after them.
+  document.body.classList.toggle("chat-ended", views.includes("ended"));
   document.body.classList.toggle("following-up", views.includes("chat") && views.includes("leave"));
   if (state.focusOnShow) focusEntry();
 }
@@ -51,7 +56,7 @@ function focusEntry() {
   const target =
     followUpTarget() ||
     document.querySelector(
-      "#composer:not([hidden]) textarea, .view:not([hidden]) form input, .view:not([hidden]) button",
+      "#composer:not([hidden]) textarea, .view:not([hidden]) form input, .view:not([hidden]) button:not([hidden])",
     );
   state.focusOnShow = !target || target.closest("[hidden]") !== null;
   if (target && !state.focusOnShow) target.focus();
@@ -71,9 +76,11 @@ function focusFirst(selector) {
 
 function forget() {
   dropChat(storageKey);
+  chatInProgress(false);
   state.sessionId = state.token = state.session = state.position = state.followUpOffered = null;
   state.messages.clear();
   $("messages").replaceChildren();
+  $("earlier").hidden = true;
 }
 
 // --- the socket ------------------------------------------------------------------------------
@@ -97,6 +104,7 @@ async function resume(sock) {
     if (Number.isInteger(position)) state.position = position;
     const ended = reply.session.status === "ended";
     applySession({ ...reply.session, ...(ended && reply.follow_up ? { follow_up: reply.follow_up } : {}) });
+    await fillIn(sock, after, reply).catch((error) => console.warn("refdesk: catching up failed", error));
   } catch (error) {
     if (error.code === "forbidden" || error.code === "not_found") {
       forget();
@@ -115,8 +123,10 @@ function onStatus(status) {
 function onFrame(frame) {
   if (frame.session_id && frame.session_id !== state.sessionId) return;
   if (frame.type === "message") {
+    const isNew = !state.messages.has(frame.seq);
     addMessage(frame);
     if (frame.from.role === "librarian") showTyping(null);
+    if (isNew && frame.from.role === "librarian" && frame.kind !== "system") librarianWrote();
   } else if (frame.type === "session_update") {
     applySession(frame);
   } else if (frame.type === "queue_position") {
@@ -124,6 +134,10 @@ function onFrame(frame) {
     if (state.session && state.session.status === "waiting") describeSession();
   } else if (frame.type === "typing" && frame.from.role !== "patron") {
     showTyping(frame.typing ? frame.from.name || "The librarian" : null);
+  } else if (frame.type === "error" && frame.code === "rate_limited" && frame.ref) {
+    // A message sent too fast: the socket keeps it and sends it when told (refdesk-socket.js).
+    state.slowedDown = true;
+    $("composer-error").textContent = `${frame.message} Your message is kept and will be sent then.`;
   }
 }
 
@@ -132,12 +146,71 @@ function onFrame(frame) {
 function addMessage(message) {
   if (state.messages.has(message.seq)) return;
   state.messages.set(message.seq, message);
+  if (state.slowedDown && message.from.role === "patron") {
+    state.slowedDown = false; // what was held back is going out again
+    $("composer-error").textContent = "";
+  }
   const node = messageNode(message);
   const log = $("messages");
   const later = [...log.children].find((child) => Number(child.dataset.seq) > message.seq);
   log.insertBefore(node, later || null);
   // Scroll the conversation only, never the page: a follow-up form below must stay in view.
   if (!later) log.scrollTop = log.scrollHeight;
+}
+
+// A long chat's replies carry its newest messages that fit (docs/protocol.md, "more_before").
+
+/** After `resumed` (the messages after `after`): when older ones were left out, fetch what lies
+ * between them and the messages held, so every message is shown once, in order; holding none,
+ * offer "Show earlier messages" instead. */
+async function fillIn(sock, after, reply) {
+  const messages = reply.messages || [];
+  if (!messages.length) return;
+  if (!after) {
+    $("earlier").hidden = !reply.more_before;
+    return;
+  }
+  let before = Math.min(...messages.map((m) => m.seq));
+  let more = Boolean(reply.more_before);
+  while (more) {
+    const page = await sock.request("history", {
+      session_id: state.sessionId,
+      patron_token: state.token,
+      after_seq: after,
+      before_seq: before,
+    });
+    const found = page.messages || [];
+    for (const message of found) addMessage(message);
+    more = Boolean(page.more_before) && found.length > 0;
+    if (found.length) before = Math.min(...found.map((m) => m.seq));
+  }
+}
+
+/** "Show earlier messages": the page before the oldest message held, put in place without
+ * moving what the patron is reading (and not read out message by message). */
+async function showEarlier() {
+  const button = $("earlier");
+  if (button.disabled || !state.sessionId || !state.messages.size) return;
+  button.disabled = true;
+  const log = $("messages");
+  try {
+    const reply = await socket().request("history", {
+      session_id: state.sessionId,
+      patron_token: state.token,
+      before_seq: Math.min(...state.messages.keys()),
+    });
+    const fromBottom = log.scrollHeight - log.scrollTop;
+    log.setAttribute("aria-live", "off");
+    for (const message of reply.messages || []) addMessage(message);
+    log.scrollTop = log.scrollHeight - fromBottom;
+    log.setAttribute("aria-live", "polite");
+    button.hidden = !reply.more_before;
+    if (button.hidden) log.focus();
+  } catch (error) {
+    $("composer-error").textContent = error.message || "Could not show earlier messages; try again.";
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function showTyping(name) {
@@ -152,6 +225,7 @@ function applySession(update) {
   // Every view and update carries the whole librarian state: none means back in the queue.
   state.session = { ...(state.session || {}), ...update, librarian: update.librarian || null };
   if (state.session.status !== "waiting") state.position = null; // a place in line only while waiting
+  chatInProgress(state.session.status !== "ended");
   describeSession();
   if (state.session.status === "ended" && update.follow_up) offerFollowUp(update.follow_up);
 }
@@ -168,7 +242,7 @@ function describeSession() {
   }
   show("chat");
   $("composer").hidden = false;
-  $("end-chat").hidden = false;
+  if ($("end-confirm").hidden) $("end-chat").hidden = false; // unless it is asking "End this chat?"
   if (session.status === "waiting") {
     const place = placeInLine(state.position);
     setStatus(`Connecting you to a librarian… ${place || "Add any detail that would help while you wait."}`);
@@ -182,23 +256,40 @@ function describeSession() {
 const ENDED_BY = {
   patron: () => "You ended the chat",
   librarian: () => `${librarianName()} ended the chat`,
-  disconnect: () => "The chat ended because the connection was lost",
+  disconnect: () => "The chat ended because you were disconnected for too long",
   exit: () => `${librarianName()} left the service, so the chat ended`,
   unanswered: () => "No librarian was free to take your chat",
 };
 
+/** Whether the transcript is mailed, and where. Only a chat a librarian took is mailed
+ * (docs/abuse.md): a copy is promised only then. */
+function mailText(session) {
+  const offer = session.follow_up;
+  const mail = state.email || (session.patron && session.patron.email) || (offer && offer.email);
+  if (!mail) return "No e-mail address was given, so no copy of the conversation is sent.";
+  if (!session.librarian && !session.accepted_at) return `No librarian joined this chat, so no copy of it is sent to ${mail}.`;
+  return `A copy of the conversation is on its way to your e-mail, ${mail}.`;
+}
+
+/** What happened, the e-mail, and (offerFollowUp) the follow-up form, above the transcript. */
 function showEnded() {
   const session = state.session;
   const who = (ENDED_BY[session.ended_by] || (() => "The chat ended"))();
   const when = session.ended_at ? ` at ${clockTime(session.ended_at)}` : "";
-  const mail = state.email || (session.patron && session.patron.email);
-  $("ended-text").textContent = `${who}${when}.${mail ? " A copy of the conversation is on its way to your e-mail." : ""}`;
+  $("ended-text").textContent = `${who}${when}.`;
+  $("ended-mail").textContent = mailText(session);
   setStatus(`Chat ended${when}.`);
+  const active = document.activeElement;
+  const focusGone = !active || active === document.body || $("end-confirm").contains(active) || $("composer").contains(active);
+  ending.reset();
   $("composer").hidden = true;
   $("end-chat").hidden = true;
   showTyping(null);
   const leaving = !$("view-leave").hidden;
   show("chat", "ended", ...(leaving ? ["leave"] : []));
+  $("view-ended").scrollIntoView({ block: "nearest" }); // it comes first: the page may have been further down
+  // The keyboard was on what just went (End chat, the message box): it goes to what happened.
+  if (focusGone && document.hasFocus() && !state.followUpOffered) $("ended-title").focus();
 }
 
 // --- starting, leaving a question, ending ------------------------------------------------------
@@ -297,11 +388,12 @@ function offerFollowUp(offer) {
   }
   show("chat", "ended", "leave");
   if (!first) return; // a repeated offer (another resume) leaves the patron where they are
-  // In the widget's small panel the form is below the transcript and the ended notice: bring
-  // all of it into view, then the keyboard to the first thing left to do. Not while the
-  // patron is elsewhere (the panel closed, another tab): opening the widget brings them here
-  // then (focusEntry).
-  $("view-leave").scrollIntoView({ block: "nearest" });
+  // What happened and the form come first on the page (the transcript after them): bring them
+  // into view from wherever the chat had the page, then the keyboard to the first thing left
+  // to do. Not while the patron is elsewhere (the panel closed, another tab): opening the
+  // widget brings them here then (focusEntry).
+  $("leave-form").querySelector("button[type=submit]").scrollIntoView({ block: "nearest" });
+  $("view-ended").scrollIntoView({ block: "nearest" }); // if not all of it fits, what happened wins
   if (document.hasFocus() && !$("view-leave").contains(document.activeElement)) {
     followUpTarget().focus({ preventScroll: true });
   }
@@ -372,13 +464,19 @@ function stopTyping() {
   state.typingSent = false;
 }
 
+/** True once the chat has ended (this request, or before it). */
 async function endChat() {
   try {
     await socket().request("end_chat", { session_id: state.sessionId, patron_token: state.token });
+    return true;
   } catch (error) {
-    if (error.code !== "session_ended") $("composer-error").textContent = error.message;
+    if (error.code === "session_ended") return true;
+    $("composer-error").textContent = error.message;
+    return false;
   }
 }
+
+const ending = setupChatEnding(endChat);
 
 function newChat() {
   forget();
@@ -390,6 +488,7 @@ function newChat() {
 
 function wire() {
   document.body.classList.toggle("embedded", embedded);
+  setEmbedded(embedded);
   applyLimits(); // the defaults, until the library's availability brings the server's
   $("start-form").addEventListener("submit", startChat);
   $("leave-form").addEventListener("submit", leaveQuestion);
@@ -401,8 +500,8 @@ function wire() {
       $("composer").requestSubmit();
     }
   });
-  $("end-chat").addEventListener("click", endChat);
   $("new-chat").addEventListener("click", newChat);
+  $("earlier").addEventListener("click", showEarlier);
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && embedded) window.parent.postMessage({ type: "refdesk:close" }, "*");
   });

@@ -4,6 +4,8 @@
 //   (or rejects with the error frame), as docs/protocol.md describes.
 // - sendReliably(action, fields) keeps the frame until its `ack` arrives and sends it again,
 //   with the same `ref`, after every reconnect: the server stores it once.
+// - A frame refused as `rate_limited` is kept and sent again after the `retry_after` seconds
+//   the service gave; the page hears of the refusal through onFrame (to say so).
 // - A dropped socket reconnects with a backoff; `onOpen` runs first on every new socket (the
 //   patron resumes, the librarian monitors), then the unacknowledged frames go again.
 // - `heartbeat` every 5 minutes keeps API Gateway's 10-minute idle timeout away, and before
@@ -22,7 +24,9 @@ export function newRef() {
 
 export class RefdeskSocket {
   /**
-   * @param {string} url  the WebSocket URL (with ?token= for a librarian)
+   * @param {string|(() => string|Promise<string>)} url  the WebSocket URL, or a function that
+   *   gives one for each attempt (the monitor fetches a one-time connect ticket for each); an
+   *   attempt whose URL cannot be had counts as a failed connect, and is tried again later
    * @param {{onOpen?: (socket: RefdeskSocket) => Promise<void>|void,
    *          onFrame?: (frame: object) => void,
    *          onStatus?: (status: "connecting"|"open"|"reconnecting"|"closed") => void,
@@ -35,7 +39,9 @@ export class RefdeskSocket {
     this.ws = null;
     this.waiting = new Map(); // ref -> {resolve, reject, timer}
     this.unacked = new Map(); // ref -> frame
+    this.resendTimer = null; // set while frames wait out a rate_limited reply
     this.attempt = 0;
+    this.dialing = null; // the socket of a (re)connect attempt not yet open
     this.stopped = false;
     this.timers = [];
     this.status = "closed";
@@ -109,15 +115,30 @@ export class RefdeskSocket {
     if (this.hooks.onStatus) this.hooks.onStatus(status);
   }
 
-  _open(recycling) {
-    const ws = new WebSocket(this.url);
+  async _open(recycling) {
     if (!recycling) this._setStatus(this.attempt === 0 ? "connecting" : "reconnecting");
+    let url;
+    try {
+      url = typeof this.url === "function" ? await this.url() : this.url;
+    } catch (error) {
+      console.warn("refdesk: no address to connect to", error);
+      if (!recycling && !this.stopped) this._retryLater(); // a recycle keeps the socket it has
+      return;
+    }
+    if (this.stopped) return;
+    const ws = new WebSocket(url);
+    if (!recycling) this.dialing = ws;
     ws.addEventListener("message", (event) => this._receive(event.data));
     ws.addEventListener("open", () => this._opened(ws, recycling));
     ws.addEventListener("close", () => this._closed(ws));
   }
 
   async _opened(ws, recycling) {
+    if (this.dialing === ws) this.dialing = null;
+    if (this.stopped) {
+      ws.close(1000, "bye"); // closed while this one was still connecting
+      return;
+    }
     const old = this.ws;
     this.ws = ws;
     this.attempt = 0;
@@ -138,7 +159,9 @@ export class RefdeskSocket {
   }
 
   _closed(ws) {
-    if (ws !== this.ws) return; // a replaced socket, or one that never became current
+    const failedAttempt = ws === this.dialing; // a (re)connect that never opened: try again
+    if (failedAttempt) this.dialing = null;
+    else if (ws !== this.ws) return; // a replaced socket, or a recycle that never opened
     this._clearTimers();
     for (const { reject, timer } of this.waiting.values()) {
       clearTimeout(timer);
@@ -146,10 +169,25 @@ export class RefdeskSocket {
     }
     this.waiting.clear();
     if (this.stopped) return;
+    this._retryLater();
+  }
+
+  _retryLater() {
     this._setStatus("reconnecting");
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
     this.attempt += 1;
     this.timers.push(setTimeout(() => this._open(false), delay));
+  }
+
+  /** Send every unacknowledged frame again, in order, `seconds` from now (once, however many
+   * frames were refused meanwhile). */
+  _resendLater(seconds) {
+    if (this.resendTimer) return;
+    const ms = Math.max(1, Number(seconds) || 5) * 1000;
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = null;
+      if (this.isOpen) for (const frame of this.unacked.values()) this._send(frame);
+    }, ms);
   }
 
   _clearTimers() {
@@ -169,7 +207,9 @@ export class RefdeskSocket {
     }
     if (frame.ref && frame.type === "ack") this.unacked.delete(frame.ref);
     if (frame.ref && frame.type === "error" && this.unacked.has(frame.ref)) {
-      this.unacked.delete(frame.ref); // refused for good (the chat ended, say): do not resend
+      // Asked to slow down: kept, and sent again when the service said it would take it.
+      if (frame.code === "rate_limited") this._resendLater(frame.retry_after);
+      else this.unacked.delete(frame.ref); // refused for good (the chat ended, say): do not resend
     }
     const pending = frame.ref && frame.type !== "message" ? this.waiting.get(frame.ref) : undefined;
     if (pending) {

@@ -43,7 +43,7 @@ def request_chat(caller: Caller, request: wire.RequestChat) -> None:
     if not availability.available:
         caller.reply(ChatUnavailable(message=availability.message, alternatives=availability.alternatives))
         return
-    rate_limit.count_request(patron)
+    rate_limit.ask(patron, "chat")
     opened = chats.open_chat(
         patron,
         library.library_id,
@@ -77,12 +77,11 @@ def accept(caller: Caller, request: wire.Accept) -> None:
                 "cooperative if they cannot take it."
             )
         session = chats.accept(session, librarian)
+    view = serialize.session_view(session, for_staff=True)
     caller.reply(
-        Accepted(
-            session=serialize.session_view(session, for_staff=True),
-            messages=[
-                serialize.message_view(m) for m in messages.history(session.session_id, for_staff=True)
-            ],
+        serialize.with_messages(
+            lambda found, more: Accepted(session=view, messages=found, more_before=more),
+            messages.newest_first(session.session_id, for_staff=True),
         )
     )
 
@@ -113,6 +112,8 @@ def typing(caller: Caller, request: wire.Typing) -> None:
     author = author_in(session, caller, request.patron_token)
     if session.status not in LIVE:
         raise SessionEnded("This chat has ended.")
+    if author.role == Role.PATRON:
+        rate_limit.typing(caller.connection_id)
     notify.typing(session, author.role, author.name, request.typing, skip=caller.connection_id)
 
 

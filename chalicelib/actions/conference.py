@@ -36,12 +36,11 @@ def join(caller: Caller, request: wire.Join) -> None:
     if not rejoining:
         session = messages.post(session, SYSTEM, JOINED.format(name=name), Kind.SYSTEM).session
         notify.session_update(session, skip=librarian.connection_id)
+    view = serialize.session_view(session, for_staff=True)
     caller.reply(
-        Joined(
-            session=serialize.session_view(session, for_staff=True),
-            messages=[
-                serialize.message_view(m) for m in messages.history(session.session_id, for_staff=True)
-            ],
+        serialize.with_messages(
+            lambda found, more: Joined(session=view, messages=found, more_before=more),
+            messages.newest_first(session.session_id, for_staff=True),
         )
     )
 

@@ -22,7 +22,7 @@ def submit_question(caller: Caller, request: wire.SubmitQuestion) -> None:
         linked = patron_token.session_for(request.patron_token)
         if request.session_id and request.session_id != linked.session_id:
             raise Forbidden("That patron token is not for this chat.")
-    rate_limit.count_request(patron)
+    rate_limit.ask(patron, "question")
     question = questions.new_question(
         library=library.library_id,
         source="ticket" if linked else "form",
@@ -31,6 +31,7 @@ def submit_question(caller: Caller, request: wire.SubmitQuestion) -> None:
         name=request.name or None,
         email=request.email,
         session_id=linked.session_id if linked else None,
+        keep_for=library,
     )
     question.save()
     caller.reply(QuestionSubmitted(question_id=question.question_id))

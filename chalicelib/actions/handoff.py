@@ -41,7 +41,8 @@ def transfer(caller: Caller, request: wire.Transfer) -> None:
         raise Forbidden(f"{target.name} is not in this patron's cooperative.")
     if request.note:
         author = messages.librarian(librarian.librarian or "", librarian.name)
-        session = messages.post(session, author, f"Transfer note: {request.note}", Kind.NOTE).session
+        note = f"Transfer note: {request.note}"  # a handoff's record: goes in even when the chat is full
+        session = messages.post(session, author, note, Kind.NOTE, counted=False).session
     text = handoff.TRANSFERRED.format(librarian=librarian.name or "Your librarian", library=target.name)
     handoff.requeue(session, to_queue=target.library_id, text=text)
 

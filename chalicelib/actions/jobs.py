@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from .. import clock, delivery
 from ..data import access
-from ..domain import chats, handoff, presence, questions, routing
+from ..domain import chats, handoff, presence, privacy, questions, routing
 from ..errors import SessionEnded
 from ..observability import logger
 from ..statuses import EndedBy, Role, Status
@@ -97,12 +97,19 @@ def clear_in_progress(now: datetime) -> int:
     return changed
 
 
+def purge_personal_data(now: datetime) -> int:
+    """Remove the patron's name, e-mail and page from chats and questions that ended more than
+    their library's retention_days ago (the words and the codes stay); a bounded page a run."""
+    return privacy.purge_due(clock.iso(now))
+
+
 JOBS: dict[str, Callable[[datetime], int]] = {
     "expire_reconnects": expire_reconnects,
     "escalate_waiting": escalate_waiting,
     "expire_transfer_offers": expire_transfer_offers,
     "sweep_connections": sweep_connections,
     "clear_in_progress": clear_in_progress,
+    "purge_personal_data": purge_personal_data,
 }
 
 

@@ -7,7 +7,6 @@ from ..data import access
 from ..domain import directory, presence, routing
 from ..errors import Forbidden
 from ..wire import actions as wire
-from ..wire.events import QueueSnapshot
 from .caller import Caller
 
 
@@ -21,23 +20,15 @@ def monitor(caller: Caller, request: wire.Monitor) -> None:
         raise Forbidden(f"You may not monitor {', '.join(refused)}: not your library or cooperative.")
     online = presence.start_monitoring(librarian, queues, directory.roster_key(home))
     mine = presence.rejoin_open_chats(librarian)
+    waiting = {
+        queue: [s for s in access.waiting_requests(queue) if routing.offered_to(s, home.library_id)]
+        for queue in queues
+    }
     caller.reply(
-        QueueSnapshot(
-            new=[
-                serialize.session_view(session, for_staff=True)
-                for queue in queues
-                for session in access.waiting_requests(queue)
-                if routing.offered_to(session, home.library_id)
-            ],
-            mine=[serialize.session_view(session, for_staff=True) for session in mine],
-            all=(
-                [
-                    serialize.session_view(s, for_staff=True)
-                    for s in access.live_sessions(librarian.library or "")
-                ]
-                if librarian.is_admin
-                else None
-            ),
+        serialize.queue_snapshot(
+            waiting=waiting,
+            mine=mine,
+            live=access.live_sessions(librarian.library or "") if librarian.is_admin else None,
             online=online,
             queues=queues,
         )

@@ -19,7 +19,7 @@ from typing import Any
 from .. import serialize
 from ..data import access
 from ..data.models import ChatSession, Question
-from ..domain import mail, messages, questions
+from ..domain import mail, messages, privacy, questions
 from ..domain.auth import Librarian
 from ..domain.codes import QUESTION_STATUSES
 from ..errors import BadRequest, Forbidden
@@ -41,7 +41,7 @@ def _cursor(raw: str | None) -> dict[str, Any] | None:
         return None
     try:
         key = json.loads(base64.urlsafe_b64decode(raw.encode()))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):
         key = None
     if not isinstance(key, dict):
         raise BadRequest("That cursor is not one this list gave out.")
@@ -96,6 +96,11 @@ def _post_to_chat(live: ChatSession, librarian: Librarian, text: str, kind: Kind
     messages.post(live, messages.librarian(librarian.email, librarian.name), text, kind)
 
 
+def _room(question: Question, librarian: Librarian, kind: str, text: str) -> None:
+    """Refuse (too_large) before anything is done if the activity list is full."""
+    questions.room_for(question, questions.activity(kind, text, librarian.email, librarian.name))
+
+
 def _record(question: Question, librarian: Librarian, kind: str, text: str, *extra: Any) -> QuestionSummary:
     questions.record_activity(question, kind, text, librarian.email, librarian.name, *extra)
     return serialize.question_summary(question)
@@ -105,6 +110,7 @@ def answer(librarian: Librarian, body: TextBody, question_id: str) -> QuestionSu
     question, live = _open(librarian, question_id)
     if not question.patron_email and live is None:
         raise BadRequest("This question has no e-mail address and no chat in progress to answer in.")
+    _room(question, librarian, "answer", body.text)
     if live is not None:
         _post_to_chat(live, librarian, body.text, Kind.ANSWER)
     if question.patron_email:
@@ -117,6 +123,7 @@ def answer(librarian: Librarian, body: TextBody, question_id: str) -> QuestionSu
 def note(librarian: Librarian, body: TextBody, question_id: str, kind: str) -> QuestionSummary:
     """A note (`note`) or a message to the chat's librarian (`librarian_message`)."""
     question, live = _open(librarian, question_id)
+    _room(question, librarian, kind, body.text)
     if live is not None:
         _post_to_chat(
             live, librarian, f"{ACTIVITY_NOTE[kind]} from the question list: {body.text}", Kind.NOTE
@@ -142,3 +149,13 @@ def close(librarian: Librarian, question_id: str) -> QuestionSummary:
         "Closed while the chat was live",
         Question.closed_by.set(librarian.email),
     )
+
+
+def forget_patron(librarian: Librarian, question_id: str) -> QuestionSummary:
+    """`DELETE /questions/{id}/patron-data`: an admin of the question's library removes its
+    patron's name, e-mail and page at once, from the question and its chat, as the
+    purge_personal_data job does when the library's retention has passed."""
+    question = access.question(question_id)
+    if not (librarian.is_admin and librarian.library == question.library):
+        raise Forbidden("Only an admin of the patron's library may remove the patron's data.")
+    return serialize.question_summary(privacy.forget_now(question))

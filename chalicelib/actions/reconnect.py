@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import serialize
 from ..data import access
+from ..data.models import ChatSession, Connection
 from ..domain import directory, messages, patron_token, presence, routing
 from ..errors import Forbidden
 from ..statuses import Status
@@ -17,20 +18,39 @@ from .chat import author_in
 def resume(caller: Caller, request: wire.Resume) -> None:
     patron = caller.patron()
     session = presence.patron_back(patron, patron_token.session_for(request.patron_token))
-    missed = messages.history(session.session_id, request.after_seq, for_staff=False)
+    view = serialize.session_view(session, for_staff=False)
+    follow_up = serialize.follow_up(session) if session.status == Status.ENDED else None
+    position = routing.position(session) if session.status == Status.WAITING else None
+    # The messages after after_seq, as many of the newest as fit: with more_before, the
+    # patron's page fetches the gap with `history` {after_seq, before_seq}.
     caller.reply(
-        Resumed(
-            session=serialize.session_view(session, for_staff=False),
-            messages=[serialize.message_view(m) for m in missed],
-            follow_up=serialize.follow_up(session) if session.status == Status.ENDED else None,
-            position=routing.position(session) if session.status == Status.WAITING else None,
+        serialize.with_messages(
+            lambda found, more: Resumed(
+                session=view, messages=found, more_before=more, follow_up=follow_up, position=position
+            ),
+            messages.newest_first(session.session_id, after_seq=request.after_seq, for_staff=False),
         )
     )
 
 
+def _concerns(session: ChatSession, connection_id: str, librarian: Connection) -> bool:
+    """Whether a librarian who may serve the chat's library may read it: its own library's
+    librarians always; a cooperative partner's only once it concerns their library or them
+    (offered to their library, served by it, offered to them by name, or they are in it)."""
+    library = librarian.library or ""
+    return (
+        library == session.library
+        or routing.offered_to(session, library)
+        or session.served_by_library == library
+        or (librarian.librarian is not None and session.offer_to == librarian.librarian)
+        or connection_id in session.staff_connection_ids()
+    )
+
+
 def history(caller: Caller, request: wire.History) -> None:
-    """Messages after `after_seq`: all of them for a librarian who may serve the chat's
-    library, the patron-visible ones for its patron."""
+    """Messages after `after_seq` (and before `before_seq`, when given): all of them for a
+    librarian the chat concerns (see `_concerns`), the patron-visible ones for its patron; the
+    newest of them that fit in one reply, and `more_before` when older ones did not."""
     session = access.session(request.session_id)
     if request.patron_token is not None or caller.connection_id == session.patron_connection:
         author_in(session, caller, request.patron_token)
@@ -39,11 +59,15 @@ def history(caller: Caller, request: wire.History) -> None:
         librarian = caller.librarian()
         if not directory.may_serve(librarian.library or "", session.library):
             raise Forbidden("That chat is for a library you do not serve.")
+        if not _concerns(session, caller.connection_id, librarian):
+            raise Forbidden("That chat is a partner library's, and was never offered to yours.")
         for_staff = True
-    found = messages.history(session.session_id, request.after_seq, for_staff=for_staff)
+    view = serialize.session_view(session, for_staff=for_staff)
+    found = messages.newest_first(
+        session.session_id, after_seq=request.after_seq, before_seq=request.before_seq, for_staff=for_staff
+    )
     caller.reply(
-        HistoryEvent(
-            session=serialize.session_view(session, for_staff=for_staff),
-            messages=[serialize.message_view(m) for m in found],
+        serialize.with_messages(
+            lambda page, more: HistoryEvent(session=view, messages=page, more_before=more), found
         )
     )

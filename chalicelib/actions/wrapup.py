@@ -67,6 +67,7 @@ def create_ticket(caller: Caller, request: wire.CreateTicket) -> None:
         session_id=session.session_id,
         history=note,
         served_by=session.served_by_library,
+        keep_for=access.library(session.library),
     )
     ticket.save()
     caller.reply(QuestionSubmitted(question_id=ticket.question_id))

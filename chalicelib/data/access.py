@@ -6,21 +6,25 @@ it here, by name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.pagination import ResultIterator
 
-from ..errors import NotFound
+from ..errors import BadRequest, NotFound
+from ..statuses import Role
 from .models import (
     LIBRARIAN_AWAY,
     OFFER_DUE,
     PATRON_AWAY,
+    PURGE_DUE,
     ROUTING_DUE,
     ChatSession,
     Connection,
     Library,
     LibraryText,
     Message,
+    MessageRef,
     Monitor,
     Question,
     Staff,
@@ -48,6 +52,8 @@ def cooperative_members(cooperative: str) -> list[str]:
 
 
 def staff_member(email: str) -> Staff | None:
+    if not email:
+        return None  # names no item (and DynamoDB refuses an empty key)
     try:
         return Staff.get(email.lower())
     except Staff.DoesNotExist:
@@ -59,9 +65,9 @@ def staff_of(library_id: str) -> list[Staff]:
     return list(Staff.by_library.query(library_id))
 
 
-def throttle(key: str) -> Throttle | None:
+def throttle(key: str, *, consistent: bool = False) -> Throttle | None:
     try:
-        return Throttle.get(key)
+        return Throttle.get(key, consistent_read=consistent)
     except Throttle.DoesNotExist:
         return None
 
@@ -152,6 +158,13 @@ def questions_in_progress_until(now: str) -> list[tuple[str, str]]:
     return [(row.question_id, row.in_progress_until) for row in rows]
 
 
+def questions_due_for_purge(now: str, limit: int) -> list[str]:
+    """Ids of at most `limit` questions whose patron's personal data was due to go by `now`,
+    the longest overdue first."""
+    rows = Question.due_for_purge.query(PURGE_DUE, Question.purge_after <= now, limit=limit)
+    return [row.question_id for row in rows]
+
+
 def connections_opened_before(role: str, before: str) -> list[str]:
     """Ids of sockets of this role opened before `before`: the sweep's candidates."""
     return [row.connection_id for row in Connection.by_age.query(role, Connection.connected_at <= before)]
@@ -162,11 +175,66 @@ def messages_after(session_id: str, after_seq: int = 0, *, staff: bool) -> list[
     return list(Message.query(session_id, Message.seq > after_seq, filter_condition=condition))
 
 
+# A page of a transcript read newest first: enough, at the usual sizes, to fill a reply.
+MESSAGES_PAGE = 100
+
+
+def messages_newest_first(
+    session_id: str, *, after_seq: int = 0, before_seq: int | None = None, staff: bool
+) -> Iterator[Message]:
+    """The messages with after_seq < seq < before_seq, newest first, read a page at a time as
+    they are consumed (a reader that stops early reads no further pages)."""
+    condition = Message.staff_only == False if not staff else None  # noqa: E712
+    if before_seq is not None and before_seq <= after_seq + 1:
+        return iter(())
+    in_range = (
+        Message.seq > after_seq if before_seq is None else Message.seq.between(after_seq + 1, before_seq - 1)
+    )
+    return iter(
+        Message.query(
+            session_id,
+            in_range,
+            filter_condition=condition,
+            scan_index_forward=False,
+            page_size=MESSAGES_PAGE,
+        )
+    )
+
+
+def ref_seq(session_id: str, ref: str) -> int | None:
+    """The seq a client's ref (`"<author>:<ref>"`) took in this chat, if it was used."""
+    try:
+        return int(MessageRef.get(session_id, ref, consistent_read=True).seq)
+    except MessageRef.DoesNotExist:
+        return None
+
+
+def named_patron_messages(session_id: str) -> list[Message]:
+    """The messages of a chat its patron wrote that still carry the patron's name (a Query
+    of the chat's messages, filtered)."""
+    condition = (Message.from_role == Role.PATRON) & Message.from_name.exists()
+    return list(Message.query(session_id, filter_condition=condition))
+
+
 def question(question_id: str) -> Question:
     try:
         return Question.get(question_id)
     except Question.DoesNotExist:
         raise NotFound("There is no such question.") from None
+
+
+def _page_key_fits(key: dict[str, Any], index_key: str, partition: str) -> bool:
+    """A question-list index's last evaluated key: the table's and the index's keys, each a
+    string DynamoDB would take as a key value, the partition the one being read."""
+    if set(key) != {"question_id", index_key, "created_at"}:
+        return False
+    for value in key.values():
+        text = value.get("S") if isinstance(value, dict) and len(value) == 1 else None
+        if not isinstance(text, str) or not text or len(text.encode("utf-8", "replace")) > 1024:
+            return False
+        if not text.isprintable() and any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+            return False  # a lone surrogate: no request can carry it
+    return bool(key[index_key]["S"] == partition)
 
 
 def questions_page(
@@ -181,7 +249,13 @@ def questions_page(
     """A page of a library's question list, newest first: by status through `status-index`,
     otherwise through `library-index`; the questions of chats its librarians served for
     partners through `served-index`. A label filters whichever index is read (and a status,
-    on `served-index`)."""
+    on `served-index`). `start` (a page's last key, as a client sent it back) must have the
+    read index's shape and this list's partition: BadRequest otherwise, never a Query that
+    DynamoDB refuses."""
+    index_key = "served_for_partner" if served_for_partners else "library_status" if status else "library"
+    partition = f"{library}#{status}" if status and not served_for_partners else library
+    if start is not None and not _page_key_fits(start, index_key, partition):
+        raise BadRequest("That cursor is not one this list gave out.")
     options: dict[str, Any] = {
         "scan_index_forward": False,
         "limit": size,

@@ -28,6 +28,7 @@ from .models import (
     ROUTING_DUE,
     ChatSession,
     Message,
+    MessageRef,
     transaction,
 )
 
@@ -95,7 +96,7 @@ def accept(
                 ChatSession.accepted_at.set(now),
                 ChatSession.served_by_library.set(library),
                 ChatSession.staff_connections[connection_id].set(librarian),
-                ChatSession.staff_names[librarian].set(name),
+                ChatSession.staff_names.set({librarian: name}),  # only the owner's name is kept
                 ChatSession.open_librarian.set(librarian),
                 ChatSession.waiting_queue.remove(),
                 *_NO_ROUTING,
@@ -257,7 +258,7 @@ def take_over(session: ChatSession, connection_id: str, librarian: str, name: st
                 ChatSession.open_librarian.set(librarian),
                 ChatSession.served_by_library.set(library),
                 ChatSession.staff_connections.set(staff),
-                ChatSession.staff_names[librarian].set(name),
+                ChatSession.staff_names.set({librarian: name}),  # only the owner's name is kept
                 ChatSession.librarian_away.remove(),
                 ChatSession.librarian_back_by.remove(),
                 *_NO_OFFER,
@@ -355,28 +356,52 @@ def librarian_back(session: ChatSession, connection_id: str | None = None) -> bo
     return was_away
 
 
-def append(session: ChatSession, message: Message, ref_key: str | None, *, require_live: bool) -> None:
-    """Put message n+1 beside the session's `last_seq` moving from n to n+1, in one
-    transaction. ChatChanged if another writer took n+1 first (or, with `require_live`,
-    the chat ended): re-read and try the next number."""
+class RefSeen(Exception):
+    """An append's client ref has been used before: its message is written already, and
+    `access.ref_seq` says which seq it took."""
+
+
+def append(
+    session: ChatSession,
+    message: Message,
+    ref: MessageRef | None,
+    *,
+    require_live: bool,
+    patron_send_tat: int | None = None,
+) -> None:
+    """Put message n+1 (and the client's `ref` for it, if any) beside the session's `last_seq`
+    moving from n to n+1, in one transaction. RefSeen if the ref was used before (nothing is
+    written); ChatChanged if another writer took n+1 first (or, with `require_live`, the chat
+    ended): re-read and try the next number. `patron_send_tat`, the patron's message bucket
+    after this message (domain/rate_limit), is written under the same condition, so messages
+    sent at once cannot all be paced from one read."""
     condition = ChatSession.last_seq == session.last_seq
     if require_live:
         condition &= ChatSession.status.is_in(*LIVE)
-    actions: list[Action] = [ChatSession.last_seq.set(message.seq)]
-    if ref_key:
-        actions.append(ChatSession.refs[ref_key].set(message.seq))
     try:
         with transaction() as writes:
-            writes.update(session, actions=actions, condition=condition)
+            # TransactWriteItems lists puts before updates: the reasons for a cancellation come
+            # back as [message, ref?, session].
             writes.save(message, condition=Message.seq.does_not_exist())
+            if ref is not None:
+                writes.save(ref, condition=MessageRef.ref.does_not_exist())
+            actions: list[Action] = [ChatSession.last_seq.set(message.seq)]
+            if patron_send_tat is not None:
+                actions.append(ChatSession.patron_send_tat.set(patron_send_tat))
+            writes.update(session, actions=actions, condition=condition)
     except TransactWriteError as error:
-        reasons = getattr(error, "cancellation_reasons", None) or []
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+        failed = [
+            reason is not None and reason.code == "ConditionalCheckFailed"
+            for reason in getattr(error, "cancellation_reasons", None) or []
+        ]
+        if ref is not None and len(failed) > 1 and failed[1]:
+            raise RefSeen(ref.ref) from None
+        if any(failed):
             raise ChatChanged("Another message took that place.") from None
         raise
     session.last_seq = message.seq
-    if ref_key:
-        session.refs[ref_key] = message.seq
+    if patron_send_tat is not None:
+        session.patron_send_tat = patron_send_tat
 
 
 def claim_transcript(session: ChatSession, now: str) -> None:
@@ -393,3 +418,27 @@ def claim_transcript(session: ChatSession, now: str) -> None:
 def release_transcript(session: ChatSession) -> None:
     """The send failed: let a retry claim it again."""
     session.update(actions=[ChatSession.transcript_sent_at.remove()])
+
+
+def forget_patron(session: ChatSession, named: list[Message]) -> None:
+    """Remove the patron's name from the messages they wrote (`named`), then their name,
+    e-mail, page and network's digest (`source_key`) from the ended chat itself; the words
+    and everything else stay. Each write can be made again harmlessly. ChatChanged if the
+    chat is live."""
+    for message in named:
+        try:
+            message.update(actions=[Message.from_name.remove()], condition=Message.seq.exists())
+        except UpdateError:
+            continue  # not there: nothing to remove
+    try:
+        session.update(
+            actions=[
+                ChatSession.patron_name.remove(),
+                ChatSession.patron_email.remove(),
+                ChatSession.page_url.remove(),
+                ChatSession.source_key.remove(),
+            ],
+            condition=ChatSession.status == Status.ENDED,
+        )
+    except UpdateError:
+        raise ChatChanged("The chat is still live.") from None

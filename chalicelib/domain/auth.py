@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -10,14 +11,14 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
-from functools import cache
+from typing import Any
 
 from ..config import settings
 from ..data import access
 from ..data.models import Staff
 from ..errors import Unauthorized
 from ..wire.rest import LibrarianView, SignedIn
-from . import rate_limit
+from . import rate_limit, signing
 
 # OWASP's scrypt work factors (N=2^14, r=8, p=5: 16 MiB, a quarter second or so). The
 # parameters are stored with each hash, so raising them later leaves old hashes readable.
@@ -59,19 +60,7 @@ class Librarian:
         return LibrarianView(email=self.email, name=self.name, library=self.library, is_admin=self.is_admin)
 
 
-@cache
-def _secret() -> bytes:
-    """The signing key: from the environment locally, from SSM Parameter Store when deployed."""
-    conf = settings()
-    if conf.token_secret:
-        return conf.token_secret.encode()
-    if not conf.token_secret_param:
-        raise RuntimeError("Set REFDESK_TOKEN_SECRET or REFDESK_TOKEN_SECRET_PARAM.")
-    import boto3
-
-    ssm = boto3.client("ssm")
-    value = ssm.get_parameter(Name=conf.token_secret_param, WithDecryption=True)
-    return str(value["Parameter"]["Value"]).encode()
+_secret = signing.secret  # the signing key: from the environment locally, from SSM when deployed
 
 
 def b64(data: bytes) -> str:
@@ -99,16 +88,14 @@ def read_token(token: str | None) -> Librarian:
     """The librarian a token signs in, as their staff record says now (a role changed by an
     admin counts at once). Unauthorized if the token is forged or expired, or was revoked:
     logged out, password changed, or the librarian deactivated."""
-    if not token or token.count(".") != 1:
+    if not token:
         raise Unauthorized("Sign in first.")
-    body, signature = token.split(".")
-    expected = b64(hmac.new(_secret(), body.encode(), hashlib.sha256).digest())
-    if not hmac.compare_digest(signature, expected):
-        raise Unauthorized("That sign-in is not valid; sign in again.")
-    claims = json.loads(unb64(body))
-    if claims.get("exp", 0) < time.time():
+    claims = _claims(token)
+    expires = claims.get("exp")
+    if not isinstance(expires, int | float) or expires < time.time():
         raise Unauthorized("Your sign-in has expired; sign in again.")
-    member = access.staff_member(str(claims.get("email", "")))
+    email = claims.get("email")
+    member = access.staff_member(email) if isinstance(email, str) and email else None
     if (
         member is None
         or not member.active
@@ -117,6 +104,25 @@ def read_token(token: str | None) -> Librarian:
     ):
         raise Unauthorized("You have been signed out; sign in again.")
     return librarian_of(member)
+
+
+def _claims(token: str) -> dict[str, Any]:
+    """A token's claims if this service signed it; Unauthorized for any other string
+    (however malformed: not ASCII, the wrong number of parts, not base64, not JSON)."""
+    invalid = Unauthorized("That sign-in is not valid; sign in again.")
+    body, _, signature = token.partition(".")
+    if not body or not signature or "." in signature or not token.isascii():
+        raise invalid
+    expected = b64(hmac.new(_secret(), body.encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(signature.encode(), expected.encode()):
+        raise invalid
+    try:
+        claims = json.loads(unb64(body))
+    except (ValueError, binascii.Error):
+        raise invalid from None
+    if not isinstance(claims, dict):
+        raise invalid
+    return claims
 
 
 def librarian_of(member: Staff) -> Librarian:

@@ -14,7 +14,7 @@ from .. import clock, notify, observability
 from ..data import access, sessions
 from ..data.models import ChatSession, Connection, Message
 from ..statuses import EndedBy, Kind, Status
-from . import mail, messages, patron_token, questions, routing
+from . import mail, messages, patron_token, questions, rate_limit, routing
 from .messages import SYSTEM
 
 CONNECTING = (
@@ -24,10 +24,11 @@ CONNECTING = (
 PARTNER = "A librarian from {library}, a partner of your library, is helping you."
 PASSED_ON = "{old} has passed your chat to {new}, who will carry on from here."
 TRANSFER_NOTE = "Transfer note from {old}: {note}"
+# System messages speak to the patron (both sides read them; the monitor labels them so).
 ENDED = {
-    EndedBy.PATRON: "The patron ended the chat.",
+    EndedBy.PATRON: "You ended the chat.",
     EndedBy.LIBRARIAN: "{librarian} ended the chat.",
-    EndedBy.DISCONNECT: "The chat ended because the patron did not reconnect.",
+    EndedBy.DISCONNECT: "The chat ended because you were disconnected for too long.",
     EndedBy.EXIT: "{librarian} has left the service, so this chat has ended.",
     EndedBy.UNANSWERED: "We are sorry: no librarian was free to take your chat.",
 }
@@ -56,6 +57,8 @@ def open_chat(
     now = clock.now()
     escalate_at, give_up_at = routing.deadlines(access.library(library), now)
     session_id = uuid.uuid4().hex
+    source = rate_limit.source_key(patron.source_ip)
+    rate_limit.hold_waiting_place(library, source, session_id, give_up_at)
     token, token_hash = patron_token.issue(session_id)
     session = sessions.new(
         session_id,
@@ -69,12 +72,17 @@ def open_chat(
         patron_token_hash=token_hash,
         page_url=page_url,
         patron_connection=patron.connection_id,
+        source_key=source,
     )
     first = messages.first_messages(
         session, [(messages.patron(session), Kind.CHAT, question), (SYSTEM, Kind.SYSTEM, CONNECTING)]
     )
     session.last_seq = len(first)
-    sessions.create(session, questions.for_chat(session), *first)
+    try:
+        sessions.create(session, questions.for_chat(session), *first)
+    except Exception:
+        rate_limit.release_waiting_place(session)  # it never waited
+        raise
     patron.update(actions=[Connection.session_id.set(session.session_id)])
     observability.count("ChatsRequested")
     return Opened(session, token, first, routing.position(session))
@@ -91,6 +99,7 @@ def accept(session: ChatSession, librarian: Connection) -> ChatSession:
     """The librarian takes the request (AlreadyAccepted if someone was first). A partner
     library's librarian is introduced to the patron as such."""
     taken_from = session.waiting_in() or session.library
+    first_librarian = session.accepted_at is None
     sessions.accept(
         session,
         librarian.connection_id,
@@ -99,6 +108,8 @@ def accept(session: ChatSession, librarian: Connection) -> ChatSession:
         librarian.library or "",
         clock.iso(clock.now()),
     )
+    if first_librarian:
+        rate_limit.release_waiting_place(session)
     observability.count("ChatsAccepted")
     questions.served_by_partner(session)
     if session.accepted_at:
@@ -132,7 +143,7 @@ def take_over(session: ChatSession, librarian: Connection) -> ChatSession:
     if note:
         author = messages.librarian(librarian.librarian or "", librarian.name)
         text = TRANSFER_NOTE.format(old=old_name, note=note)
-        session = messages.post(session, author, text, Kind.NOTE).session
+        session = messages.post(session, author, text, Kind.NOTE, counted=False).session
     notify.session_update(session, skip=librarian.connection_id, also=old_sockets)
     return session
 
@@ -148,8 +159,11 @@ def end(
     `close` also takes it off its librarian's My Active tab, in the same write. A request
     given up as unanswered ends only if it is still waiting (an accept may win the race)."""
     waited_in = session.waiting_in() if session.status == Status.WAITING else None
+    never_taken = session.accepted_at is None
     only_waiting = ended_by == EndedBy.UNANSWERED
     sessions.end(session, ended_by, clock.iso(clock.now()), close=close, only_waiting=only_waiting)
+    if never_taken:
+        rate_limit.release_waiting_place(session)
     observability.count("ChatsEnded")
     text = ENDED[ended_by].format(librarian=by_name or "The librarian")
     session = messages.post(session, SYSTEM, text, Kind.SYSTEM, require_live=False).session
@@ -157,7 +171,7 @@ def end(
     if waited_in:
         notify.queue_update("removed", session, waited_in)
         notify.queue_positions(waited_in, session.created_at)
-    questions.chat_ended(session)
     library = access.library(session.library)
+    questions.chat_ended(session, library)
     mail.send_transcript_once(session, library.name, messages.history(session.session_id, for_staff=False))
     return session

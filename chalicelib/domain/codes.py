@@ -4,9 +4,12 @@ below ship with the project; a library that has not customised its lists uses th
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
+from .. import limits
 from ..data.models import Library
+from ..errors import TooLarge
 from ..wire.rest import CodeLists, DescriptiveCode, QuestionStatus, ResolutionCode
 
 QUESTION_STATUSES: tuple[QuestionStatus, ...] = ("open", "pending", "answered", "referred", "closed")
@@ -96,4 +99,9 @@ def lists_of(library: Library) -> CodeLists:
 
 
 def save_lists(library: Library, lists: CodeLists) -> None:
-    library.update(actions=[Library.codes.set(lists.model_dump())])
+    """Save a library's code lists; TooLarge if, as stored, they would pass CODES_BYTES (the
+    library's item must stay well under DynamoDB's 400 KB)."""
+    codes = lists.model_dump()
+    if len(json.dumps(codes).encode()) > limits.CODES_BYTES:
+        raise TooLarge(f"These code lists are too long: at most {limits.CODES_BYTES:,} bytes as stored.")
+    library.update(actions=[Library.codes.set(codes)])

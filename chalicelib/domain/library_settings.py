@@ -1,19 +1,21 @@
 """A library's settings (its name, chat hours, website, what a patron is offered when nobody
-can chat, its routing times, how long its records are kept) and its policy page: sections
-with a title and a text, dated when last saved, kept as an item of its own (`LibraryText`,
-kind `policy`) so the library's item stays small.
+can chat, its routing times, how long its patrons' personal data is kept) and its policy
+page: sections with a title and a text, dated when last saved, kept as an item of its own
+(`LibraryText`, kind `policy`) so the library's item stays small.
 
 A library whose policy page predates sections has only the plain `policy` text; it is shown
 as one section, "Policy", until an admin saves sections."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from .. import clock
+from .. import clock, limits
 from ..data import access
 from ..data.models import POLICY, Library, LibraryText
-from ..data.models.libraries import DEFAULT_RETENTION_DAYS
+from ..data.models.base import compact_json_size
+from ..errors import TooLarge
 from ..wire.library_settings import LibrarySettings, LibrarySettingsView, PolicySection, PolicySectionView
 from ..wire.rest import PolicyReply
 from . import directory
@@ -32,7 +34,7 @@ def settings_of(library: Library) -> LibrarySettingsView:
         unavailable_message=library.unavailable_message or "",
         escalate_after_s=library.escalate_after_s(),
         give_up_after_s=library.give_up_after_s(),
-        retention_days=int(library.retention_days or DEFAULT_RETENTION_DAYS),
+        retention_days=library.keep_personal_data_days(),
     )
 
 
@@ -44,12 +46,15 @@ def save_settings(library: Library, settings: LibrarySettings) -> LibrarySetting
         "escalate_after_s": settings.escalate_after_s,
         "give_up_after_s": settings.give_up_after_s,
     }
+    alternatives = [item.model_dump() for item in settings.alternatives]
+    if len(json.dumps(alternatives).encode()) > limits.ALTERNATIVES_BYTES:  # as JSONAttribute stores it
+        raise TooLarge(f"'alternatives' is too long: at most {limits.ALTERNATIVES_BYTES:,} bytes as stored.")
     library.update(
         actions=[
             Library.name.set(settings.name),
             Library.hours.set(settings.hours),
             Library.website.set(settings.website) if settings.website else Library.website.remove(),
-            Library.alternatives.set([item.model_dump() for item in settings.alternatives]),
+            Library.alternatives.set(alternatives),
             (
                 Library.unavailable_message.set(settings.unavailable_message)
                 if settings.unavailable_message
@@ -95,10 +100,14 @@ def policy_of(library: Library) -> PolicyReply:
 
 
 def save_policy(library: Library, sections: list[PolicySection]) -> None:
-    """Replace the sections and date them now (one PutItem)."""
+    """Replace the sections and date them now (one PutItem); TooLarge if, as stored, they
+    would pass POLICY_BYTES (one item holds 400 KB)."""
+    body = [section.model_dump() for section in sections]
+    if compact_json_size(body) > limits.POLICY_BYTES:
+        raise TooLarge(f"The policy page is too long: at most {limits.POLICY_BYTES:,} bytes as stored.")
     LibraryText(
         library_id=library.library_id,
         kind=POLICY,
-        body=[section.model_dump() for section in sections],
+        body=body,
         updated_at=clock.iso(clock.now()),
     ).save()

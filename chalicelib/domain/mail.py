@@ -1,17 +1,19 @@
-"""E-mail through SES: the chat transcript, sent at most once per chat."""
+"""E-mail through SES: the chat transcript, sent at most once per chat, only for a chat a
+librarian accepted and within the daily caps per address and per network."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from .. import clock
+from .. import clock, observability
 from ..config import settings
 from ..data import sessions
 from ..data.models import ChatSession, Message
 from ..errors import ChatChanged
 from ..observability import logger
 from ..statuses import Kind, Role
+from . import rate_limit
 
 TRANSCRIPT_KINDS = (Kind.CHAT, Kind.URL, Kind.ANSWER)
 _ses: Any = None
@@ -81,12 +83,25 @@ def render_transcript(
 
 
 def send_transcript_once(session: ChatSession, library_name: str, messages: list[Message]) -> bool:
-    """Claim the session's transcript with a conditional write, then send; False if already sent."""
+    """Claim the session's transcript with a conditional write, then send; False if nothing
+    was sent. Only a chat a librarian accepted is mailed: the library's address never carries
+    words nobody at the library stood behind to an address nobody checked. A transcript over
+    the daily caps (rate_limit.transcript_allowed) is not sent either, and only logged and
+    counted: whoever ended the chat is never told of an error."""
     if not session.patron_email:
+        return False
+    if not session.accepted_at:
+        logger.info("transcript not sent: no librarian accepted the chat")
+        observability.count("TranscriptsNotAccepted")
         return False
     try:
         sessions.claim_transcript(session, clock.iso(clock.now()))
     except ChatChanged:
+        return False
+    over = rate_limit.transcript_allowed(session.patron_email, session.source_key)
+    if over is not None:
+        logger.warning("transcript not sent: over the daily cap", extra={"cap": over})
+        observability.count("MailsCapped")
         return False
     subject, text, page = render_transcript(session, library_name, messages)
     try:

@@ -3,21 +3,28 @@
 Appending reads nothing but the session the caller already holds, then writes in one
 transaction (data.sessions.append): the session's `last_seq` moves from n to n+1 only if it
 still reads n, and message n+1 is put beside it. A writer that loses the race re-reads and
-tries n+2. A client `ref` is remembered on the session, so a retried send is acknowledged
-with its first seq.
+tries n+2. A client `ref` is an item of its own, put in the same transaction (its condition
+is that it is new), so a retried send is acknowledged with its first seq and the session item
+does not grow with the chat. A chat holds at most CHAT_MESSAGES messages from people.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
-from .. import clock, notify, observability
+from .. import clock, limits, notify, observability
 from ..data import access, sessions
-from ..data.models import ChatSession, Message
-from ..errors import ChatChanged, SessionEnded
+from ..data.models import ChatSession, Message, MessageRef
+from ..errors import ChatChanged, RateLimited, RefdeskError, SessionEnded, TooLarge
 from ..statuses import LIVE, Kind, Role
+from . import rate_limit
 
 _MAX_ATTEMPTS = 20
+# How long a client's ref is kept. A retry comes within minutes (a page resends what was not
+# acknowledged as soon as its socket is back), never a day later.
+REF_LIFETIME = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -57,24 +64,59 @@ def append(
     kind: Kind = Kind.CHAT,
     ref: str | None = None,
     require_live: bool = True,
+    counted: bool | None = None,
 ) -> Appended:
-    """Write one message (notes are for staff only); nothing is relayed here."""
+    """Write one message (notes are for staff only); nothing is relayed here. A message that
+    is `counted` (by default, any but a system notice) is refused once the chat holds
+    CHAT_MESSAGES: TooLarge. A ref seen before is acknowledged with its first seq, even on a
+    chat that has ended or is full."""
     ref_key = f"{author.key}:{ref}" if ref else None
+    counted = author.role != Role.SYSTEM if counted is None else counted
     for _ in range(_MAX_ATTEMPTS):
-        seen = session.refs.as_dict().get(ref_key) if ref_key else None
-        if seen is not None:
-            return Appended(None, int(seen), session)
-        if require_live and session.status not in LIVE:
-            raise SessionEnded("This chat has ended.")
+        refused = _refusal(session, require_live=require_live, counted=counted)
+        if refused is not None:
+            seen = access.ref_seq(session.session_id, ref_key) if ref_key else None
+            if seen is not None:
+                return Appended(None, seen, session)
+            raise refused
         seq = int(session.last_seq) + 1
-        message = _message(session.session_id, seq, author, kind, text, clock.iso(clock.now()))
+        now = clock.now()
+        try:  # a patron's messages are paced per chat, in the write that appends them
+            pace = rate_limit.next_patron_message(session, now) if author.role == Role.PATRON else None
+        except RateLimited:
+            seen = access.ref_seq(session.session_id, ref_key) if ref_key else None
+            if seen is not None:
+                return Appended(None, seen, session)
+            raise
+        message = _message(session.session_id, seq, author, kind, text, clock.iso(now))
+        ref_item = (
+            MessageRef(session_id=session.session_id, ref=ref_key, seq=seq, expires_at=now + REF_LIFETIME)
+            if ref_key
+            else None
+        )
         try:
-            sessions.append(session, message, ref_key, require_live=require_live)
+            sessions.append(session, message, ref_item, require_live=require_live, patron_send_tat=pace)
+        except sessions.RefSeen:
+            seen = access.ref_seq(session.session_id, ref_key or "")
+            if seen is not None:
+                return Appended(None, seen, session)
+            continue  # the ref expired just now: write the message as new
         except ChatChanged:
             session = access.session(session.session_id)
             continue
         return Appended(message, seq, session)
     raise RuntimeError(f"could not append to {session.session_id}: too much contention")
+
+
+def _refusal(session: ChatSession, *, require_live: bool, counted: bool) -> RefdeskError | None:
+    if require_live and session.status not in LIVE:
+        return SessionEnded("This chat has ended.")
+    if counted and int(session.last_seq) >= limits.CHAT_MESSAGES:
+        return TooLarge(
+            f"This chat has reached its length limit of {limits.CHAT_MESSAGES:,} messages. "
+            "End it, and start a new chat to go on."
+        )
+    return None
 
 
 def post(
@@ -85,9 +127,10 @@ def post(
     *,
     ref: str | None = None,
     require_live: bool = True,
+    counted: bool | None = None,
 ) -> Appended:
     """Append a message and relay it to whoever may read it."""
-    appended = append(session, author, text, kind=kind, ref=ref, require_live=require_live)
+    appended = append(session, author, text, kind=kind, ref=ref, require_live=require_live, counted=counted)
     if appended.message is not None:
         notify.message(appended.session, appended.message)
         if author.role != Role.SYSTEM:
@@ -120,3 +163,13 @@ def _message(session_id: str, seq: int, author: Author, kind: Kind, text: str, s
 def history(session_id: str, after_seq: int = 0, *, for_staff: bool) -> list[Message]:
     """What a reader may see after `after_seq`, in order; patrons never see staff-only notes."""
     return access.messages_after(session_id, after_seq, staff=for_staff)
+
+
+def newest_first(
+    session_id: str, *, after_seq: int = 0, before_seq: int | None = None, for_staff: bool
+) -> Iterator[Message]:
+    """What a reader may see with after_seq < seq < before_seq, newest first, read lazily: a
+    reply takes as many as fit."""
+    return access.messages_newest_first(
+        session_id, after_seq=after_seq, before_seq=before_seq, staff=for_staff
+    )

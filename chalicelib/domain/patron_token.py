@@ -31,8 +31,13 @@ def matches(session: ChatSession, token: str) -> bool:
 
 
 def session_for(token: str) -> ChatSession:
+    """The chat a token proves; Forbidden for any string that is not one of ours, read or not
+    (one with no session id before its "." names no item to read)."""
+    session_id, _, secret = token.partition(".")
+    if not session_id or not secret:
+        raise Forbidden("That patron token is not valid.")
     try:
-        session = access.session(token.partition(".")[0])
+        session = access.session(session_id)
     except NotFound:
         raise Forbidden("That patron token is not valid.") from None
     if not matches(session, token):

@@ -15,24 +15,30 @@ from ..data.models import ChatSession, Connection, Monitor
 from ..errors import ChatChanged
 from ..statuses import Role, Status
 from ..wire.events import Colleague
-from . import auth, handoff
+from . import auth, handoff, tickets
 
 # API Gateway closes every WebSocket within two hours; a row left behind by a lost
 # $disconnect expires a little after that.
 CONNECTION_LIFETIME = timedelta(hours=2, minutes=10)
 
 
-def connect(connection_id: str, token: str | None) -> None:
-    """Record a new socket; a librarian's token is checked here, and a bad one refused."""
+def connect(
+    connection_id: str, token: str | None, *, ticket: str | None = None, source_ip: str | None = None
+) -> None:
+    """Record a new socket; a librarian's connect ticket (domain/tickets, used up here) or
+    sign-in token is checked here, and a bad one refused (a ticket, when both are given).
+    `source_ip` is the address API Gateway saw the socket come from (the per-address limits
+    of domain/rate_limit key on it)."""
     now = clock.now()
     connection = Connection(
         connection_id=connection_id,
         role=Role.PATRON,
         connected_at=clock.iso(now),
+        source_ip=source_ip or None,
         expires_at=now + CONNECTION_LIFETIME,
     )
-    if token is not None:
-        librarian = auth.read_token(token)
+    if ticket is not None or token is not None:
+        librarian = tickets.redeem(ticket) if ticket is not None else auth.read_token(token)
         connection.role = Role.LIBRARIAN
         connection.librarian = librarian.email
         connection.name = librarian.name

@@ -9,11 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import size
 from pynamodb.expressions.update import Action
 
-from .. import clock
+from .. import clock, limits
 from ..data import access
-from ..data.models import ActivityEntry, ChatSession, Question
+from ..data.models import PURGE_DUE, ActivityEntry, ChatSession, Library, Question
+from ..errors import TooLarge
 from ..statuses import EndedBy
 
 IN_PROGRESS = "in_progress"
@@ -31,6 +33,12 @@ def activity(kind: str, text: str, by: str, by_name: str | None) -> ActivityEntr
     return ActivityEntry(kind=kind, text=text, by=by, by_name=by_name, at=clock.iso(clock.now()))
 
 
+def personal_data_deadline(ended_at: str, library: Library) -> str:
+    """When the patron's name, e-mail and page must be gone: the library's retention (as it
+    is now) after the chat or question ended."""
+    return clock.iso(clock.parse(ended_at) + timedelta(days=library.keep_personal_data_days()))
+
+
 def new_question(
     *,
     library: str,
@@ -44,9 +52,15 @@ def new_question(
     created_at: str | None = None,
     history: list[ActivityEntry] | None = None,
     served_by: str | None = None,
+    keep_for: Library | None = None,
 ) -> Question:
+    """A question. `keep_for` (the patron's library) files it as ended now: its patron's
+    personal data is due to go after the library's retention."""
     now = created_at or clock.iso(clock.now())
+    deadline = personal_data_deadline(now, keep_for) if keep_for and (name or email) else None
     return Question(
+        purge_due=PURGE_DUE if deadline else None,
+        purge_after=deadline,
         served_by_library=served_by,
         served_for_partner=served_by if served_by != library else None,
         question_id=question_id or uuid.uuid4().hex,
@@ -92,13 +106,20 @@ def status_after_chat(session: ChatSession, question: Question) -> str:
     return "answered" if session.accepted_at else "open"
 
 
-def chat_ended(session: ChatSession) -> None:
+def chat_ended(session: ChatSession, library: Library) -> None:
+    """File an ended chat's question: its status, who served it, and when its patron's
+    personal data is due to go (`library` is the patron's)."""
     question = access.question(session.question_id)
     ended_at = session.ended_at or clock.iso(clock.now())
     actions: list[Action] = [
         *status_actions(question, status_after_chat(session, question)),
         Question.updated_at.set(ended_at),
     ]
+    if session.patron_name or session.patron_email or session.page_url:
+        actions += [
+            Question.purge_due.set(PURGE_DUE),
+            Question.purge_after.set(personal_data_deadline(ended_at, library)),
+        ]
     actions += _served_by(session)
     if session.ended_by == EndedBy.EXIT:  # answered, and labelled in_progress for a while
         until = clock.iso(clock.parse(ended_at) + IN_PROGRESS_FOR)
@@ -173,13 +194,61 @@ def set_codes(
 def record_activity(
     question: Question, kind: str, text: str, by: str, by_name: str | None, *extra: Any
 ) -> None:
-    """Append follow-up to the question's activity, in one atomic list_append so concurrent
-    notes are never lost, with any further `extra` update actions; `question` is read back."""
+    """Append follow-up to the question's activity, with any further `extra` update actions;
+    `question` is read back. The list is bounded (ACTIVITY_ENTRIES, ACTIVITY_BYTES; TooLarge
+    past them), so the item stays under DynamoDB's 400 KB: the append holds on condition that
+    the list is as long as it was read, and a writer that lost that race reads it again and
+    tries once more, so notes written at once all land."""
     entry = activity(kind, text, by, by_name)
-    question.update(
-        actions=[
-            Question.activity.set(Question.activity.append([entry])),
-            Question.updated_at.set(entry.at),
-            *extra,
-        ]
+    for _ in range(5):
+        room_for(question, entry)
+        held = len(question.activity or [])
+        condition = size(Question.activity) == held
+        if held == 0:
+            condition = Question.activity.does_not_exist() | condition
+        try:
+            question.update(
+                actions=[
+                    Question.activity.set(Question.activity.append([entry])),
+                    Question.updated_at.set(entry.at),
+                    *extra,
+                ],
+                condition=condition,
+            )
+            return
+        except UpdateError:
+            question.refresh(consistent_read=True)
+    raise RuntimeError(f"could not add to {question.question_id}'s activity: too much contention")
+
+
+def _entry_bytes(entry: ActivityEntry) -> int:
+    return sum(
+        len(value.encode()) for value in (entry.kind, entry.text, entry.by, entry.by_name or "", entry.at)
     )
+
+
+def room_for(question: Question, entry: ActivityEntry) -> None:
+    """TooLarge if the question's activity list has no room for `entry`."""
+    held = list(question.activity or [])
+    if (
+        len(held) >= limits.ACTIVITY_ENTRIES
+        or sum(_entry_bytes(e) for e in held) + _entry_bytes(entry) > limits.ACTIVITY_BYTES
+    ):
+        raise TooLarge(
+            f"This question's activity list is full (at most {limits.ACTIVITY_ENTRIES} entries and "
+            f"{limits.ACTIVITY_BYTES:,} bytes of text). File a new question to go on."
+        )
+
+
+def forget_patron(question: Question, now: str) -> None:
+    """Remove the patron's name and e-mail from the question and take it off `purge-index`
+    (the question, its codes and its activity stay). Made again, it changes nothing more."""
+    actions: list[Action] = [
+        Question.patron_name.remove(),
+        Question.patron_email.remove(),
+        Question.purge_due.remove(),
+        Question.purge_after.remove(),
+    ]
+    if not question.patron_data_removed_at:
+        actions.append(Question.patron_data_removed_at.set(now))
+    question.update(actions=actions, condition=Question.question_id.exists())

@@ -11,16 +11,35 @@ from pydantic import BaseModel
 
 from .. import observability
 from ..domain import auth
-from ..errors import INTERNAL_ERROR, RefdeskError
+from ..errors import INTERNAL_ERROR, NotFound, RefdeskError
 from ..observability import logger
 from ..wire import base
 from ..wire.rest import ErrorReply
 
-JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
+MAX_KEY_BYTES = 1024  # a DynamoDB key (2,048 bytes at most); every id and address here is far shorter
+# nosniff: a reply is read as JSON, whatever text a client got into it.
+JSON_HEADERS: dict[str, str | list[str]] = {
+    "Content-Type": "application/json",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def _reply(body: BaseModel, status: int = 200) -> Response:
     return Response(body=body.model_dump_json(by_alias=True), status_code=status, headers=JSON_HEADERS)
+
+
+def _error_reply(error: RefdeskError) -> Response:
+    """`{code, message}`, plus `retry_after` (and the Retry-After header) when rate limited."""
+    retry_after = getattr(error, "retry_after", None)
+    body = ErrorReply(code=error.code, message=error.message, retry_after=retry_after)
+    headers = dict(JSON_HEADERS)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return Response(
+        body=body.model_dump_json(by_alias=True, exclude_none=True),
+        status_code=error.http_status,
+        headers=headers,
+    )
 
 
 def signed_in(request: Request) -> auth.Librarian:
@@ -32,6 +51,14 @@ def signed_in(request: Request) -> auth.Librarian:
 def _maybe_signed_in(request: Request) -> auth.Librarian | None:
     header = request.headers.get("authorization", "") if request.headers else ""
     return signed_in(request) if header else None
+
+
+def _path_names_an_item(params: dict[str, str]) -> None:
+    """A path parameter (a library id, a question id, an e-mail) is a DynamoDB key: one that is
+    empty or longer than any key can be names nothing (not_found), and is never read."""
+    for value in params.values():
+        if not value or len(value.encode("utf-8", "replace")) > MAX_KEY_BYTES:
+            raise NotFound("There is nothing at that address.")
 
 
 def call(
@@ -57,10 +84,11 @@ def call(
             args.append(base.validate(body, base.parse_object(request.raw_body, "body"), "body"))
         if query is not None:
             args.append(base.validate(query, dict(request.query_params or {}), "query"))
+        _path_names_an_item(params)
         return _reply(action(*args, **params))
     except RefdeskError as error:
         observability.error(error.code)
-        return _reply(ErrorReply(code=error.code, message=error.message), error.http_status)
+        return _error_reply(error)
     except Exception:
         logger.exception("request failed")
         observability.error("internal_error")

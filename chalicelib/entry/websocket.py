@@ -74,7 +74,9 @@ def handle(connection_id: str, body: str | None) -> None:
     except RefdeskError as error:
         logger.info("request refused", extra={"code": error.code})
         observability.error(error.code)
-        caller.reply(Error(code=error.code, message=error.message))
+        caller.reply(
+            Error(code=error.code, message=error.message, retry_after=getattr(error, "retry_after", None))
+        )
     except Exception:
         logger.exception("request failed")
         observability.error("internal_error")
@@ -82,10 +84,13 @@ def handle(connection_id: str, body: str | None) -> None:
 
 
 def connect(connection_id: str, event: dict[str, Any]) -> dict[str, Any]:
-    """$connect: 200 admits the socket; 401 refuses it (API Gateway closes the handshake)."""
-    token = (event.get("queryStringParameters") or {}).get("token")
+    """$connect: 200 admits the socket; 401 refuses it (API Gateway closes the handshake).
+    A librarian's socket carries `?ticket=` (POST /api/ws-ticket; what the monitor sends) or
+    `?token=` (the sign-in token itself; scripts)."""
+    query = event.get("queryStringParameters") or {}
+    source_ip = ((event.get("requestContext") or {}).get("identity") or {}).get("sourceIp")
     try:
-        presence.connect(connection_id, token)
+        presence.connect(connection_id, query.get("token"), ticket=query.get("ticket"), source_ip=source_ip)
     except Unauthorized as error:
         logger.info("connection refused", extra={"reason": error.message})
         return {"statusCode": 401, "body": error.message}

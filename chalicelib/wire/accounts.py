@@ -8,9 +8,8 @@ from typing import Annotated
 from pydantic import RootModel, StringConstraints, model_validator
 
 from .. import limits
-from .base import Email, Inbound, Outbound
+from .base import Email, Inbound, Outbound, StaffName
 
-StaffName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.NAME)]
 # Not stripped: spaces are part of a password. Too short is bad_request, too long too_large.
 Password = Annotated[str, StringConstraints(max_length=limits.PASSWORD_MAX)]
 

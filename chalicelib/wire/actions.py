@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
-from urllib.parse import urlsplit
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints
 
 from .. import limits
-from .base import CodeId, Email, Id, Inbound, Ref, ShortText, Text
+from .base import CodeId, Email, Id, Inbound, PageUrl, PatronName, Ref, Seq, Text, WebUrl
 
 
 class Action(Inbound):
@@ -25,9 +24,9 @@ class RequestChat(Action):
     action: Literal["request_chat"]
     library: Id
     question: Text
-    name: ShortText | None = None
+    name: PatronName | None = None
     email: Email | None = None
-    page_url: Annotated[str, StringConstraints(max_length=limits.PAGE_URL)] | None = None
+    page_url: PageUrl = None  # informational: anything but a web address is dropped
 
 
 class SubmitQuestion(Action):
@@ -35,7 +34,7 @@ class SubmitQuestion(Action):
     library: Id
     question: Text
     email: Email
-    name: ShortText | None = None
+    name: PatronName | None = None
     session_id: Id | None = None
     patron_token: Id | None = None
 
@@ -43,7 +42,7 @@ class SubmitQuestion(Action):
 class Resume(Action):
     action: Literal["resume"]
     patron_token: Id
-    after_seq: Annotated[int, Field(ge=0)] = 0
+    after_seq: Seq = 0
 
 
 # --- librarian -----------------------------------------------------------------------------
@@ -66,15 +65,7 @@ class Accept(Action):
 class PushUrl(Action):
     action: Literal["push_url"]
     session_id: Id
-    url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.TEXT)]
-
-    @field_validator("url")
-    @classmethod
-    def _http_only(cls, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("only http and https addresses can be pushed")
-        return url
+    url: WebUrl
 
 
 class Note(Action):
@@ -181,7 +172,8 @@ class History(Action):
 
     action: Literal["history"]
     session_id: Id
-    after_seq: Annotated[int, Field(ge=0)] = 0
+    after_seq: Seq = 0
+    before_seq: Seq | None = None  # paging back: only messages before this one
     patron_token: Id | None = None
 
 

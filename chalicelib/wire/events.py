@@ -99,6 +99,7 @@ class Error(Event):
     type: Literal["error"] = "error"
     code: str
     message: str
+    retry_after: int | None = None  # rate_limited only: seconds until the request would be taken
 
 
 class ChatRequested(Event):
@@ -132,6 +133,7 @@ class Resumed(Event):
     type: Literal["resumed"] = "resumed"
     session: SessionView
     messages: list[MessageView]
+    more_before: bool | None = None  # True: older messages in the range did not fit (see `history`)
     follow_up: FollowUp | None = None
     position: int | None = None  # while waiting: the place in line now (changes were missed)
 
@@ -156,6 +158,16 @@ class HistoryEvent(Event):
     type: Literal["history"] = "history"
     session: SessionView
     messages: list[MessageView]
+    more_before: bool | None = None  # True: older messages in the range did not fit
+
+
+class Left(Outbound):
+    """How many a cut `queue_snapshot` left out of each list (a list not named is whole)."""
+
+    new: dict[str, int] | None = None  # queue -> requests waiting in it after those shown
+    mine: int | None = None
+    all: int | None = None
+    online: int | None = None
 
 
 class QueueSnapshot(Event):
@@ -165,12 +177,14 @@ class QueueSnapshot(Event):
     all: list[SessionView] | None = None
     online: list[Colleague]  # librarians of the library and its cooperative monitoring now
     queues: list[str] = []  # the libraries whose requests this librarian is offered
+    more: Left | None = None  # set when a list was cut to fit the reply: what was left out
 
 
 class Joined(Event):
     type: Literal["joined"] = "joined"
     session: SessionView
     messages: list[MessageView]
+    more_before: bool | None = None  # True: older messages did not fit (see `history`)
 
 
 class TransferOffer(Event):
@@ -211,6 +225,7 @@ class Accepted(Event):
     type: Literal["accepted"] = "accepted"
     session: SessionView
     messages: list[MessageView]
+    more_before: bool | None = None  # True: older messages did not fit (see `history`)
 
 
 # --- pushed to everyone concerned -----------------------------------------------------------------

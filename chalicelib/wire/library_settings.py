@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .. import limits
-from .base import Inbound, Outbound
+from .base import Inbound, Outbound, web_url_problem
 from .events import Alternative
 
 WaitSeconds = Annotated[int, Field(strict=True, ge=0, le=limits.WAIT_MAX_S)]
@@ -21,18 +20,12 @@ RetentionDays = Annotated[int, Field(strict=True, ge=limits.RETENTION_DAYS_MIN, 
 
 _MAILTO = re.compile(r"^mailto:[^\s@/?]+@[^\s@/?]+\.[^\s@/?]+(\?\S*)?$", re.IGNORECASE)
 _TEL = re.compile(r"^tel:\+?[0-9().\-]*[0-9][0-9().\-]*$", re.IGNORECASE)
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def is_web_url(url: str) -> bool:
-    """An absolute http(s) address with a host."""
-    if _SPACE_OR_CONTROL.search(url):
-        return False
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
+    """An absolute http(s) address with a host, and none of what makes a link lie (see
+    base.web_url_problem: user-info, control or invisible direction-changing characters)."""
+    return web_url_problem(url) is None
 
 
 def is_contact_url(url: str) -> bool:

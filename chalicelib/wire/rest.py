@@ -15,7 +15,8 @@ from .library_settings import PolicySectionView
 
 
 class LoginBody(Inbound):
-    email: str
+    # Any non-empty string up to an address's length (the answer never says whether it is one).
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.EMAIL)]
     password: str
 
 
@@ -40,6 +41,7 @@ class QuestionQuery(Inbound):
 class ErrorReply(Outbound):
     code: str
     message: str
+    retry_after: int | None = None  # rate_limited only (left out otherwise), as the Retry-After header
 
 
 class Limits(Outbound):
@@ -86,6 +88,13 @@ class SignedIn(Outbound):
 
 class Me(LibrarianView):
     limits: Limits = Field(default_factory=Limits)
+
+
+class WsTicket(Outbound):
+    """`POST /ws-ticket`: open the WebSocket with `?ticket=` within `expires_in` seconds; once."""
+
+    ticket: str
+    expires_in: int
 
 
 class AvailabilityReply(Outbound):
@@ -181,6 +190,8 @@ class QuestionSummary(Outbound):
     descriptive: list[str]
     in_analytics: bool
     served_by_library: str | None = None
+    # when the patron's name and e-mail were removed (their library's retention, or an admin)
+    patron_data_removed_at: str | None = None
 
 
 class QuestionPage(Outbound):

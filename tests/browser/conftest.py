@@ -53,11 +53,12 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def new_page(browser) -> Iterator[Any]:
     """Pages in their own browser contexts (a patron and a librarian never share storage).
-    Every page records console errors and dialogs, which a test can assert are empty."""
+    Every page records console errors and dialogs, which a test can assert are empty.
+    `viewport` (and any other context option) may be given; 1280x800 unless it is."""
     contexts = []
 
     def make(**options: Any) -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, **options)
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **options})
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

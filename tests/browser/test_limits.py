@@ -135,7 +135,7 @@ def test_the_monitor_takes_its_limits_from_login_and_me(scenario, new_page):
     has_limit(library.get_by_label("Library name"), "library_name")
     library.get_by_role("button", name="Add alternative").click()
     has_limit(library.get_by_role("group", name="Alternative 2", exact=True).get_by_label("Address"), "url")
-    expect(library.get_by_label("Keep questions and transcripts for (days)")).to_have_attribute(
+    expect(library.get_by_label("Keep patrons' personal data for (days)")).to_have_attribute(
         "min", str(SHRUNK["retention_days_min"])
     )
     library.get_by_role("button", name="Add section").click()

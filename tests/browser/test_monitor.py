@@ -203,7 +203,8 @@ def test_patron_endings_drops_reload_and_log_out(scenario, new_page):
     chat_entry(page, "Alice").click()
     alice_pane = page.get_by_role("region", name="Chat with Alice")
     expect(alice_pane.locator(".pane-status")).to_contain_text("closed by patron")
-    expect(alice_pane.get_by_role("log", name="Transcript")).to_contain_text("The patron ended the chat.")
+    expect(alice_pane.get_by_role("log", name="Transcript")).to_contain_text("to the patron")
+    expect(alice_pane.get_by_role("log", name="Transcript")).to_contain_text("You ended the chat.")
 
     # Keyboard: arrows move between tabs, Enter activates.
     page.get_by_role("tab", name=re.compile("^My Active")).focus()

@@ -160,8 +160,15 @@ def test_the_whole_patron_flow_works_by_keyboard_alone(scenario, new_page):
     librarian.call("send_message", session_id=session_id, text="Renew it from your account page.")
     expect(ui.get_by_role("log")).to_contain_text("Renew it from your account page.")
 
-    # The End chat button is reachable and works from the keyboard too.
+    # The End chat button is reachable and works from the keyboard too; it asks first, starting
+    # on "Keep chatting".
     ui.get_by_role("button", name="End chat").focus()
+    page.keyboard.press("Enter")
+    expect(ui.get_by_role("button", name="Keep chatting")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(
+        ui.get_by_role("group", name="End this chat?").get_by_role("button", name="End chat")
+    ).to_be_focused()
     page.keyboard.press("Enter")
     expect(ui.get_by_role("region", name="Chat ended")).to_contain_text("You ended the chat")
     assert librarian.wait_type("session_update", status="ended")["ended_by"] == "patron"

@@ -29,19 +29,29 @@ class Gone(Exception):
     pass
 
 
+class PayloadTooLarge(Exception):
+    pass
+
+
 class RecordingManagementApi:
-    """Stands in for POST /@connections/{id}: keeps frames per open socket, 410s the rest."""
+    """Stands in for POST /@connections/{id}: keeps frames per open socket, 410s the rest, and
+    413s a frame over 128 KB, as API Gateway does."""
 
     class exceptions:
         GoneException = Gone
+        PayloadTooLargeException = PayloadTooLarge
 
     def __init__(self) -> None:
         self.open: set[str] = set()
         self.frames: dict[str, list[dict[str, Any]]] = {}
+        self.refused: list[tuple[str, int]] = []  # (connection id, bytes) of each 413
 
     def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:
         if ConnectionId not in self.open:
             raise Gone(ConnectionId)
+        if len(Data) > 128 * 1024:
+            self.refused.append((ConnectionId, len(Data)))
+            raise PayloadTooLarge(ConnectionId)
         self.frames.setdefault(ConnectionId, []).append(json.loads(Data))
 
     def of(self, connection_id: str, type_: str | None = None) -> list[dict[str, Any]]:

@@ -74,6 +74,7 @@ def test_every_scheduled_function_runs_on_an_eventbridge_event(lambda_app):
         "expire_transfer_offers",
         "sweep_connections",
         "clear_in_progress",
+        "purge_personal_data",
     }
     for source in scheduled:
         assert getattr(lambda_app.module, source.name)(scheduled_event(source.name), None) == 0

@@ -20,6 +20,7 @@ def _session() -> ChatSession:
         question_id="s1",
         patron_token_hash="h",
         created_at="2026-11-23T10:00:00.000Z",
+        accepted_at="2026-11-23T10:00:30.000Z",  # a librarian took it: its transcript may be mailed
         patron_email="p@example.org",
     )
     session.save()

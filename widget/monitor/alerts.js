@@ -1,7 +1,8 @@
 // Everything that tells a librarian a request is waiting: a two-note chime (WebAudio, so no
 // media file and nothing for a CSP to block), the count in the title, a favicon with the count
 // drawn on it, and a desktop notification (asked for once at the first sign-in, then offered
-// by the "Enable desktop alerts" button). A colleague's message chimes and notifies too.
+// by the "Enable desktop alerts" button). A patron's message in a chat out of view (unread.js)
+// and a colleague's message chime and notify too.
 // "Mute alerts" silences the chime and the notification, and is remembered in local storage.
 
 import { byId as $ } from "/widget/dom.js";
@@ -101,7 +102,8 @@ function faviconFor(count) {
   return url;
 }
 
-/** The number of waiting requests in the title and on the favicon. */
+/** The title and the favicon: "(3) Refdesk chat monitor" where 3 is what is waiting for the
+ * librarian, waiting requests plus chats with unread patron messages (tabs.js counts). */
 export function updateBadges(count) {
   document.title = count > 0 ? `(${count}) ${TITLE}` : TITLE;
   const url = faviconFor(count);
@@ -175,6 +177,27 @@ export function alertNewRequest(session) {
 export function alertTransferOffer(from, session) {
   if (!muted()) chime();
   desktopAlert(`${from} offers you a chat`, `${patronName(session)}: ${session.question || ""}`, session.session_id);
+}
+
+// --- a patron's message in a chat out of view -------------------------------------------------
+
+let lastMessageChime = 0;
+
+/**
+ * A patron wrote in one of this librarian's chats while it was out of view (unread.js): the
+ * chime (at most one every 2 seconds, however fast they type) and, while the page is hidden,
+ * a desktop notification; both silenced by Mute. `onClick()` shows the chat.
+ */
+export function alertPatronMessage(session, message, onClick = () => {}) {
+  const now = Date.now();
+  if (!muted() && now - lastMessageChime > 2000) {
+    lastMessageChime = now;
+    chime();
+  }
+  if (document.visibilityState === "hidden") {
+    const text = message.kind === "url" ? `Link: ${message.text}` : String(message.text ?? "");
+    desktopAlert(`Message from ${patronName(session)}`, text, `msg-${session.session_id}`, onClick);
+  }
 }
 
 // --- a colleague's message ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-// The monitor's two live regions: the connection line in the header and the notice above
-// the tabs (what just happened: an accepted chat, a chat another librarian took…).
+// The monitor's two live regions in the header: the connection line and, beside it, the
+// notice (what just happened: an accepted chat, a chat another librarian took…), which clears
+// itself after a few seconds.
 
 import { byId as $ } from "/widget/dom.js";
 
@@ -12,11 +13,13 @@ export function setConnection(text, key = "") {
   connection.dataset.state = key;
 }
 
-/** Say something for 15 seconds. */
+const NOTICE_MS = 10000;
+
+/** Say something for 10 seconds. */
 export function notice(text) {
   clearTimeout(noticeTimer);
   noticeLine.textContent = text;
   noticeTimer = setTimeout(() => {
     noticeLine.textContent = "";
-  }, 15000);
+  }, NOTICE_MS);
 }

@@ -14,7 +14,7 @@ import { makeWrapup } from "./wrapup.js";
 
 /**
  * @param session  the chat's SessionView
- * @param actions  {select(focus), end(), close(), leave(), transfer()}: what the pane's buttons do
+ * @param actions  {select(focus), end(), close(), leave(), transfer(), earlier()}: what the pane's buttons do
  * @returns the chat: {session, messages (seq -> message), typing timers, dom, wrapup}
  */
 export function makeChat(session, actions) {
@@ -32,7 +32,7 @@ export function makeChat(session, actions) {
   const titleId = uid("pane-title");
   buildListEntry(chat, paneId, actions);
   const head = buildHead(chat, titleId, actions);
-  buildTranscript(chat);
+  buildTranscript(chat, actions);
   d.error = el("p", { className: "error", attrs: { role: "alert" } });
   d.handoff = el("p", { className: "handoff", attrs: { role: "status", hidden: true } });
   d.composerArea = composerTools(chat);
@@ -45,6 +45,7 @@ export function makeChat(session, actions) {
     { className: "pane", attrs: { id: paneId, "aria-labelledby": titleId, hidden: true } },
     head,
     d.handoff,
+    d.earlier,
     d.log,
     d.typing,
     d.composerArea,
@@ -55,12 +56,12 @@ export function makeChat(session, actions) {
   return chat;
 }
 
-/** The button in the "My chats" list: name, status, "New message". */
+/** The button in the "My chats" list: name, status, "2 new messages" (unread.js). */
 function buildListEntry(chat, paneId, actions) {
   const d = chat.dom;
   d.itemName = el("span", { className: "chat-item-name" });
   d.itemStatus = el("span", { className: "chat-status" });
-  d.unread = el("span", { className: "unread", text: "New message", attrs: { hidden: true } });
+  d.unread = el("span", { className: "unread", attrs: { hidden: true } });
   d.itemButton = el(
     "button",
     { className: "chat-item", attrs: { type: "button", "aria-controls": paneId } },
@@ -120,8 +121,16 @@ function buildHead(chat, titleId, actions) {
   );
 }
 
-/** The transcript (a live log the keyboard can scroll) and the typing line under it. */
-function buildTranscript(chat) {
+/** "Show earlier messages", the transcript (a live log the keyboard can scroll) and the typing line under it. */
+function buildTranscript(chat, actions) {
+  // Shown while older messages than those held may exist: a long chat's replies carry only its
+  // newest messages (chats.js, "more_before").
+  chat.dom.earlier = el("button", {
+    className: "earlier",
+    text: "Show earlier messages",
+    attrs: { type: "button", hidden: true },
+  });
+  chat.dom.earlier.addEventListener("click", () => actions.earlier());
   chat.dom.log = el("div", {
     className: "transcript",
     attrs: { role: "log", "aria-live": "polite", "aria-label": "Transcript", tabindex: "0" },
@@ -144,7 +153,7 @@ export function renderPolicyLink(chat) {
 export function renderChat(chat) {
   const s = chat.session;
   const d = chat.dom;
-  d.title.textContent = `Chat with ${s.patron?.name || "patron"}`;
+  d.title.textContent = `Chat with ${patronName(s)}`;
   d.itemName.textContent = patronName(s);
   renderStatus(d.itemStatus, s);
   renderStatus(d.paneStatus, s);

@@ -4,14 +4,17 @@
 
 import { byId as $ } from "/widget/dom.js";
 import { notice } from "./announce.js";
+import { chatChanged } from "./chat-events.js";
 import { makeChat, renderChat, renderPolicyLink } from "./chat-pane.js";
+import { renderCloseEnded } from "./close-ended.js";
 import { messageNode } from "./messages.js";
 import { forgetPending, messageShown, showPaneError } from "./pending.js";
 import { state } from "./state.js";
 import { learnLibraryName, myPart, onLibraryNamed, patronName } from "./status.js";
 import { saveView } from "./storage.js";
-import { onTabActivated, renderCounts } from "./tabs.js";
+import { activateTab, onTabActivated, renderCounts } from "./tabs.js";
 import { clearTypingTimers, setPatronTyping } from "./typing.js";
+import { clearUnread, forgetUnread, messagesAdded, onOpenChat } from "./unread.js";
 
 const ui = { mineList: $("mine-list"), panes: $("panes") };
 
@@ -25,6 +28,7 @@ export function upsertChat(session) {
       close: () => closeChat(chat),
       leave: () => leaveChat(chat),
       transfer: () => transferring(chat),
+      earlier: () => showEarlier(chat),
     });
     ui.mineList.append(chat.dom.item);
     ui.panes.append(chat.dom.pane);
@@ -44,6 +48,7 @@ export function upsertChat(session) {
 export function updateChatSession(chat, session) {
   chat.session = { ...chat.session, ...session };
   renderChat(chat);
+  renderCloseEnded();
 }
 
 export function highestSeq(chat) {
@@ -75,13 +80,6 @@ export function addMessages(chat, messages) {
   }
   if (!added) return;
   if (nearBottom) log.scrollTop = log.scrollHeight;
-  if (!(state.tab === "mine" && state.selected === chat.session.session_id)) {
-    chat.dom.unread.hidden = false;
-  }
-}
-
-function clearUnread(chat) {
-  if (chat) chat.dom.unread.hidden = true;
 }
 
 /** `focus`: "composer" (the message box, if the chat is live), "pane" (its title) or false. */
@@ -108,6 +106,7 @@ export function removeChat(id) {
   if (!chat) return;
   clearTypingTimers(chat);
   forgetPending(chat);
+  forgetUnread(id);
   const hadFocus = chat.dom.pane.contains(document.activeElement) || chat.dom.item.contains(document.activeElement);
   state.chats.delete(id);
   chat.dom.item.remove();
@@ -119,6 +118,7 @@ export function removeChat(id) {
     saveView();
   }
   renderCounts();
+  renderCloseEnded();
   if (hadFocus) {
     const first = ui.mineList.querySelector("button");
     (first || $("panel-mine")).focus();
@@ -131,35 +131,117 @@ export function resetChats() {
   state.chats.clear();
   state.orphans.clear();
   state.pending.clear();
+  state.unread.clear();
   state.selected = null;
   ui.mineList.replaceChildren();
   ui.panes.replaceChildren();
+  renderCloseEnded();
 }
 
 // --- what the server says ---------------------------------------------------------------------
 
 /** The `mine` part of a `monitor` snapshot: chats no longer ours go (chats joined as a guest
- * stay: conference.js joins them again), the others are updated. */
-export function applyChatSnapshot(sessions) {
+ * stay: conference.js joins them again), the others are updated. A snapshot cut to fit
+ * (`complete` false) lists only some of our chats, so none is taken away on its word. */
+export function applyChatSnapshot(sessions, { complete = true } = {}) {
   const mine = new Set(sessions.map((s) => s.session_id));
   for (const [id, chat] of Array.from(state.chats)) {
-    if (!mine.has(id) && myPart(chat.session) !== "guest") removeChat(id);
+    if (complete && !mine.has(id) && myPart(chat.session) !== "guest") removeChat(id);
   }
   for (const session of sessions) upsertChat(session);
 }
 
 /** Ask for what a chat missed (after a reconnect, or when ending it found it ended). */
-export function requestHistory(socket, chat) {
-  return socket
-    .request("history", { session_id: chat.session.session_id, after_seq: highestSeq(chat) })
-    .then(applyHistory);
+export async function requestHistory(socket, chat) {
+  const reply = await socket.request("history", {
+    session_id: chat.session.session_id,
+    after_seq: highestSeq(chat),
+  });
+  await applyHistory(reply, socket);
 }
 
-function applyHistory(reply) {
+async function applyHistory(reply, socket) {
   const chat = state.chats.get(reply.session?.session_id);
   if (!chat) return;
   updateChatSession(chat, reply.session);
-  addMessages(chat, reply.messages || []);
+  const caughtUp = highestSeq(chat); // 0: a reload's whole transcript, nothing unread in it
+  await takeTranscript(chat, reply, socket);
+  if (caughtUp) messagesAdded(chat, (reply.messages || []).filter((m) => m.seq > caughtUp), { alert: false });
+}
+
+// --- a long chat: its replies carry the newest messages that fit ----------------------------------
+
+function lowestSeq(chat) {
+  let lowest = 0;
+  for (const seq of chat.messages.keys()) if (!lowest || seq < lowest) lowest = seq;
+  return lowest;
+}
+
+/** "Show earlier messages" shows while messages older than the oldest held may exist. */
+function setEarlier(chat, more) {
+  chat.moreBefore = more;
+  chat.dom.earlier.hidden = !more;
+}
+
+/** A reply carrying a chat's newest messages (`accepted`, `joined`, `history`). When it says
+ * older ones were left out (`more_before`), what lies between them and the messages already
+ * held is fetched at once (`history {after_seq, before_seq}`); with nothing held before them,
+ * "Show earlier messages" is offered instead. */
+export async function takeTranscript(chat, reply, socket = state.socket) {
+  const messages = reply.messages || [];
+  addMessages(chat, messages);
+  if (!messages.length) return;
+  const first = Math.min(...messages.map((m) => m.seq));
+  let below = 0; // the newest message held from before this reply
+  for (const seq of chat.messages.keys()) if (seq < first && seq > below) below = seq;
+  if (!below) {
+    setEarlier(chat, Boolean(reply.more_before));
+    return;
+  }
+  let before = first;
+  let more = Boolean(reply.more_before);
+  while (more && socket) {
+    const page = await socket.request("history", {
+      session_id: chat.session.session_id,
+      after_seq: below,
+      before_seq: before,
+    });
+    const found = page.messages || [];
+    addMessages(chat, found);
+    more = Boolean(page.more_before) && found.length > 0;
+    if (found.length) before = Math.min(...found.map((m) => m.seq));
+  }
+}
+
+/** "Show earlier messages": the page before the oldest message held, put in place without
+ * moving what the librarian is reading, and told to a screen reader once (not message by
+ * message). */
+async function showEarlier(chat) {
+  if (!state.socket || chat.loadingEarlier) return;
+  chat.loadingEarlier = true;
+  const button = chat.dom.earlier;
+  const log = chat.dom.log;
+  button.disabled = true;
+  try {
+    const reply = await state.socket.request("history", {
+      session_id: chat.session.session_id,
+      before_seq: lowestSeq(chat) || 1,
+    });
+    const fromBottom = log.scrollHeight - log.scrollTop;
+    log.setAttribute("aria-live", "off");
+    addMessages(chat, reply.messages || []);
+    log.scrollTop = log.scrollHeight - fromBottom;
+    log.setAttribute("aria-live", "polite");
+    setEarlier(chat, Boolean(reply.more_before));
+    const count = (reply.messages || []).length;
+    notice(`Showing ${count} earlier message${count === 1 ? "" : "s"}.`);
+    if (button.hidden) log.focus();
+  } catch (error) {
+    showPaneError(chat, `Could not load earlier messages: ${error.message || error.code}`);
+  } finally {
+    chat.loadingEarlier = false;
+    button.disabled = false;
+  }
 }
 
 /** A `message` frame; held until its chat is known (an accept reply may come after it). */
@@ -171,7 +253,9 @@ export function messageArrived(message) {
     state.orphans.set(message.session_id, held.slice(-200));
     return;
   }
+  const isNew = !chat.messages.has(message.seq);
   addMessages(chat, [message]);
+  if (isNew) messagesAdded(chat, [message]);
   if (message.from?.role === "patron") setPatronTyping(chat, false);
 }
 
@@ -180,6 +264,7 @@ export function messageArrived(message) {
  * over by the colleague it was offered to. */
 export function chatSessionUpdate(frame) {
   const chat = state.chats.get(frame.session_id);
+  chatChanged(frame);
   if (!chat) return;
   const name = patronName(chat.session);
   if (frame.status === "waiting") {
@@ -217,7 +302,7 @@ async function endChat(chat) {
   }
 }
 
-async function closeChat(chat) {
+export async function closeChat(chat) {
   if (!state.socket) return;
   const id = chat.session.session_id;
   const name = patronName(chat.session);
@@ -262,6 +347,12 @@ export function onTransfer(open) {
 
 onTabActivated((tab) => {
   if (tab === "mine" && state.selected) clearUnread(state.chats.get(state.selected));
+});
+
+// A desktop notification for a patron's message opens its chat.
+onOpenChat((id) => {
+  activateTab("mine", { focus: false });
+  selectChat(id, { focus: "composer" });
 });
 
 onLibraryNamed((id) => {

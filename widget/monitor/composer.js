@@ -43,7 +43,7 @@ export function buildComposer(chat) {
       text,
       el("p", {
         className: "hint",
-        text: "Enter sends. Shift+Enter starts a new line. Type / in an empty box, or press Alt+C, for canned messages.",
+        text: "Enter sends; Shift+Enter, a new line; / (in an empty box) or Alt+C, canned messages.",
         attrs: { id: hintId },
       }),
       el("button", { className: "primary", text: "Send", attrs: { type: "submit" } }),

@@ -5,7 +5,7 @@
 
 import { reason } from "/widget/dom.js";
 import { notice } from "./announce.js";
-import { addMessages, removeChat, selectChat, upsertChat } from "./chats.js";
+import { removeChat, selectChat, takeTranscript, upsertChat } from "./chats.js";
 import { state } from "./state.js";
 import { myPart, patronName } from "./status.js";
 import { activateTab } from "./tabs.js";
@@ -28,7 +28,7 @@ export async function joinChat(session, button) {
 
 function openJoined(reply) {
   const chat = upsertChat(reply.session);
-  addMessages(chat, reply.messages || []);
+  takeTranscript(chat, reply).catch((error) => console.warn("refdesk: transcript failed", error));
   return chat;
 }
 

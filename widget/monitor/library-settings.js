@@ -63,7 +63,7 @@ export function setupLibrarySettings(services) {
     ),
     retention_days: field(
       "retention_days",
-      "Keep questions and transcripts for (days)",
+      "Keep patrons' personal data for (days)",
       input("number", { step: "1", inputmode: "numeric" }),
       " ",
     ),
@@ -127,7 +127,7 @@ export function setupLibrarySettings(services) {
     range(fields.give_up_after_s, limits.give_up_min_s, limits.wait_max_s);
     range(fields.retention_days, limits.retention_days_min, limits.retention_days_max);
     fields.escalate_after_s.hint.textContent = `Your library's librarians have the chat to themselves this long (0: offered to everyone at once; at most ${limits.wait_max_s} seconds).`;
-    fields.retention_days.hint.textContent = `From ${limits.retention_days_min} to ${limits.retention_days_max} days; older records are removed for privacy.`;
+    fields.retention_days.hint.textContent = `From ${limits.retention_days_min} to ${limits.retention_days_max} days. When a chat or question ended this long ago, the patron's name, e-mail address and page are removed; the question, the transcript's words and the codes stay for reports. A change applies to chats and questions that end from then on.`;
   }
 
   function alternativeRow(item = {}) {

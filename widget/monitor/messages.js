@@ -1,5 +1,6 @@
 // One transcript entry: sender, time and text. Notes (staff only) are labelled "Librarian
-// note"; URLs become links that open in a new tab without the opener. Text only, never HTML.
+// note"; Refdesk's own messages "to the patron" (they speak to the patron: "You ended the
+// chat."); URLs become links that open in a new tab without the opener. Text only, never HTML.
 
 import { clockTime, el, linkOrText } from "/widget/dom.js";
 
@@ -17,9 +18,9 @@ export function messageNode(message) {
   const role = message.from?.role || "system";
   const head = el("p", { className: "msg-head" });
   if (KIND_LABELS[kind]) head.append(el("span", { className: `${kind}-label`, text: KIND_LABELS[kind] }), " ");
+  head.append(el("span", { className: "sender", text: senderName(message) }), " ");
+  if (role === "system") head.append(el("span", { className: "system-label", text: "to the patron" }), " ");
   head.append(
-    el("span", { className: "sender", text: senderName(message) }),
-    " ",
     el("time", { className: "msg-time", text: clockTime(message.sent_at), attrs: { datetime: message.sent_at } }),
   );
   const body =

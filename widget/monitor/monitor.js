@@ -4,7 +4,8 @@
 //   session.js      signing in, staying signed in, the sign-in and monitor views
 //   socket.js       the socket: snapshot and history on every (re)connect, server events
 //   queues.js       the New tab (waiting requests, Accept) and admins' All tab
-//   chats.js        My Active: each chat's list entry, pane and transcript
+//   chats.js        My Active: each chat's list entry, pane and transcript; unread.js the
+//                   patron messages not seen yet; close-ended.js "Close all ended"
 //   chat-pane.js    a chat's pane, built from small parts; composer.js (message, URL, note)
 //   conference.js   an admin joining a chat from the All tab; transfer.js passing a chat on;
 //                   offers.js the chats colleagues offer this librarian
@@ -32,6 +33,9 @@ import { setupAlerts } from "./alerts.js";
 import { setupAvailability } from "./availability.js";
 import { setupCannedEditor } from "./canned-editor.js";
 import { forgetCanned } from "./canned-lists.js";
+import { onChatChanged } from "./chat-events.js";
+import { closeChat } from "./chats.js";
+import { setupCloseEnded } from "./close-ended.js";
 import { setupCodeEditor } from "./code-editor.js";
 import { forgetCodeLists } from "./code-lists.js";
 import { renderAway, setupColleagues } from "./colleagues.js";
@@ -80,10 +84,17 @@ onTabActivated((tab) => {
   if (tab === "staff") staff.activate();
 });
 
+// The Questions tab loads its list when shown; while shown, chat events keep its "live"
+// questions true.
+onChatChanged(() => {
+  if (state.tab === "questions") questions.refresh();
+});
+
 setupAlerts({ showNew: () => activateTab("new") });
 const colleagues = setupColleagues();
 const availability = setupAvailability({ applySnapshot, changed: () => renderAway() });
 setupTransfer();
+setupCloseEnded(closeChat);
 
 startSession({
   reset() {

@@ -6,7 +6,7 @@
 import { clockTime, el, reason, uid, byId as $ } from "/widget/dom.js";
 import { alertTransferOffer } from "./alerts.js";
 import { notice } from "./announce.js";
-import { addMessages, selectChat, upsertChat } from "./chats.js";
+import { selectChat, takeTranscript, upsertChat } from "./chats.js";
 import { state } from "./state.js";
 import { libraryLabel, patronName } from "./status.js";
 import { activateTab } from "./tabs.js";
@@ -36,7 +36,7 @@ async function answer(id, action, buttons, patron) {
     drop(id);
     if (action === "accept") {
       const chat = upsertChat(reply.session);
-      addMessages(chat, reply.messages || []);
+      takeTranscript(chat, reply).catch((error) => console.warn("refdesk: transcript failed", error));
       activateTab("mine", { focus: false });
       selectChat(id, { focus: "composer" });
       notice(`You took over the chat with ${patron}.`);

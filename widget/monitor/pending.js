@@ -53,6 +53,11 @@ export function ackArrived(frame) {
 
 export function errorArrived(frame) {
   const pending = frame.ref && state.pending.get(frame.ref);
+  if (pending && frame.code === "rate_limited") {
+    // The socket keeps the frame and sends it again after retry_after: it stays "Sending…".
+    showPaneError(pending.chat, `Not sent yet: ${frame.message} It goes out then.`);
+    return;
+  }
   if (pending) {
     dropPending(frame.ref);
     const why =

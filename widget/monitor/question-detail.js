@@ -1,6 +1,8 @@
 // One question in the Questions tab: its facts, activity and transcript, and what a librarian
 // can do with it (answer, note, message the chat's librarian, close). Acting on a live chat
 // also shows in that chat (as QuestionPoint's question list did), which the detail warns about.
+// An admin of the patron's library may remove the patron's personal data at once, after
+// confirming (DELETE /api/questions/{id}/patron-data; docs/privacy.md).
 
 import { dateTime, el, reason, uid } from "/widget/dom.js";
 import { limitAttrs } from "/widget/limits.js";
@@ -59,6 +61,19 @@ export function setupQuestionDetail(services, list) {
   d.note.hint.textContent = "Kept in the question's activity list for librarians.";
   d.message = textForm("Message to the chat's librarian", "Send to the chat's librarian", "2");
   d.close = el("button", { className: "danger", text: "Close question", attrs: { type: "button" } });
+  // Admins of the patron's library: remove the patron's personal data, after a confirmation.
+  d.forget = el("button", { className: "danger", text: "Remove patron's personal data", attrs: { type: "button" } });
+  d.forgetHint = el("p", { className: "hint", attrs: { id: uid("forget-hint") } });
+  d.forget.setAttribute("aria-describedby", d.forgetHint.id);
+  d.forgetConfirm = el("div", { className: "confirm-forget", attrs: { hidden: true } });
+  d.privacy = el(
+    "div",
+    { className: "detail-privacy", attrs: { hidden: true } },
+    el("h4", { text: "Patron's personal data" }),
+    d.forgetHint,
+    d.forget,
+    d.forgetConfirm,
+  );
   d.activityEmpty = el("p", { className: "empty", text: "Nothing yet." });
   d.activity = el("ol", { className: "activity" });
   d.transcriptEmpty = el("p", { className: "empty", text: "No chat transcript: this question came from a form." });
@@ -77,6 +92,7 @@ export function setupQuestionDetail(services, list) {
       d.note.form,
       d.message.form,
       el("div", { className: "detail-close" }, d.close),
+      d.privacy,
       d.done,
       d.error,
     ),
@@ -101,6 +117,7 @@ export function setupQuestionDetail(services, list) {
     act("librarian-message", d.message);
   });
   d.close.addEventListener("click", () => act("close", null));
+  d.forget.addEventListener("click", confirmForget);
 
   function fact(term, ...value) {
     return [el("dt", { text: term }), el("dd", {}, ...value)];
@@ -117,6 +134,13 @@ export function setupQuestionDetail(services, list) {
       ...(labels ? fact("Labels", labels) : []),
       ...fact("Source", SOURCE_TEXT[q.source] || String(q.source || "")),
       ...fact("Patron", patronText(q.patron), q.patron?.email ? ` (${q.patron.email})` : ""),
+      ...(q.patron_data_removed_at
+        ? fact(
+            "Personal data",
+            "Removed ",
+            el("time", { text: dateTime(q.patron_data_removed_at), attrs: { datetime: q.patron_data_removed_at } }),
+          )
+        : []),
       ...(partnerServed(q)
         ? [...fact("Patron's library", libraryText(q.library)), ...fact("Served by", libraryText(q.served_by_library))]
         : []),
@@ -135,6 +159,7 @@ export function setupQuestionDetail(services, list) {
       ? "Shown in the live chat to its librarian, never to the patron."
       : "Kept in the question's activity list.";
     d.close.hidden = q.status === "closed";
+    renderPrivacy(q, live);
 
     const activity = q.activity || [];
     d.activityEmpty.hidden = activity.length > 0;
@@ -156,6 +181,64 @@ export function setupQuestionDetail(services, list) {
     d.transcriptEmpty.hidden = transcript.length > 0;
     d.transcriptEmpty.textContent = q.session_id ? "No messages." : "No chat transcript: this question came from a form.";
     d.transcript.replaceChildren(...transcript.slice().sort((a, b) => a.seq - b.seq).map(messageNode));
+  }
+
+  /** The admins' removal of the patron's personal data: offered once the chat has ended and
+   * while there is something to remove (the page a patron asked from is in `session`). */
+  function renderPrivacy(q, live) {
+    const me = services.me && services.me();
+    const admin = Boolean(me?.is_admin) && me.library === q.library;
+    const held = Boolean(q.patron?.name || q.patron?.email || q.session?.page_url || q.session?.patron?.name);
+    d.privacy.hidden = !admin || (!held && !q.patron_data_removed_at);
+    d.forgetConfirm.hidden = true;
+    d.forgetConfirm.replaceChildren();
+    d.forget.hidden = !held;
+    d.forget.disabled = live;
+    if (!held) d.forgetHint.textContent = "Removed: the question, the transcript's words and the codes stay for reports.";
+    else if (live) d.forgetHint.textContent = "The chat is still going on: the patron's data can be removed once it has ended.";
+    else
+      d.forgetHint.textContent = `Removed by itself after your library's retention period. You can remove the name, e-mail address and page now${q.session_id ? ", here and in the chat" : ""}; the question, the transcript's words and the codes stay.`;
+  }
+
+  function confirmForget() {
+    if (!current) return;
+    const yes = el("button", { className: "danger", text: "Remove personal data", attrs: { type: "button" } });
+    const no = el("button", { text: "Cancel", attrs: { type: "button" } });
+    const text = el("p", {
+      className: "confirm",
+      attrs: { id: uid("forget-confirm") },
+      text: `Remove ${patronText(current.patron)}'s name, e-mail address and page${current.session_id ? " from this question and its chat" : " from this question"}? This cannot be undone.`,
+    });
+    yes.setAttribute("aria-describedby", text.id);
+    yes.addEventListener("click", () => forget(yes));
+    no.addEventListener("click", () => {
+      d.forgetConfirm.hidden = true;
+      d.forgetConfirm.replaceChildren();
+      d.forget.hidden = false;
+      d.forget.focus();
+    });
+    d.forgetConfirm.replaceChildren(text, el("div", { className: "confirm-buttons" }, yes, no));
+    d.forgetConfirm.hidden = false;
+    d.forget.hidden = true;
+    no.focus();
+  }
+
+  async function forget(button) {
+    if (!current) return;
+    const id = current.question_id;
+    d.done.textContent = "";
+    d.error.textContent = "";
+    button.disabled = true;
+    try {
+      await services.rest(`/questions/${encodeURIComponent(id)}/patron-data`, { method: "DELETE" });
+    } catch (error) {
+      button.disabled = false;
+      d.error.textContent = `Not removed: ${reason(error)}`;
+      return;
+    }
+    await open(id);
+    d.done.textContent = "The patron's personal data has been removed.";
+    d.title.focus();
   }
 
   /** A chat served by a librarian of a partner library (the patron's library is another). */

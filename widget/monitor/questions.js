@@ -19,7 +19,7 @@ const SCOPES = {
 
 /**
  * @param services {rest(path, options), showTab(name)}
- * @returns {{activate(): void, open(id): Promise<void>, reset(): void}}
+ * @returns {{activate(): void, refresh(): void, open(id): Promise<void>, reset(): void}}
  */
 export function setupQuestions(services) {
   const ui = {
@@ -121,6 +121,59 @@ export function setupQuestions(services) {
     else if (more && ui.more.hidden) ui.list.lastElementChild?.querySelector("button")?.focus();
   }
 
+  /**
+   * The first page again, merged into the list in place (a chat ended, a request came in):
+   * rows are updated, new ones put where they belong, and rows of that page's span that no
+   * longer match the filters removed; focus and "Load more" stay where they are. Several
+   * calls close together fetch once.
+   */
+  let refreshTimer = null;
+  let settleTimer = null;
+  function refresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refreshNow, 300);
+    // The service files an ended chat's question just after telling its sockets: look again
+    // once that has surely happened.
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(refreshNow, 2500);
+  }
+
+  async function refreshNow() {
+    const mine = loads;
+    let reply;
+    try {
+      reply = await services.rest(query(null));
+    } catch {
+      return; // the next event, the Refresh button or showing the tab again tries again
+    }
+    if (mine !== loads) return; // a full load started meanwhile
+    const fresh = reply.questions || [];
+    const ids = new Set(fresh.map((q) => q.question_id));
+    const oldest = fresh.length ? fresh[fresh.length - 1].created_at : "";
+    for (const [id, entry] of Array.from(entries)) {
+      if (ids.has(id) || (reply.next && entry.summary.created_at < oldest)) continue;
+      if (entry.item.contains(document.activeElement)) {
+        const near = entry.item.nextElementSibling || entry.item.previousElementSibling;
+        (near?.querySelector("button") || ui.list.closest("[role=tabpanel]"))?.focus();
+      }
+      entry.item.remove();
+      entries.delete(id);
+    }
+    let cursor = ui.list.firstElementChild;
+    for (const summary of fresh) {
+      let entry = entries.get(summary.question_id);
+      if (entry) {
+        entry.summary = { ...entry.summary, ...summary };
+        renderRow(entry);
+      } else {
+        entry = makeRow(summary);
+      }
+      if (entry.item === cursor) cursor = cursor.nextElementSibling;
+      else ui.list.insertBefore(entry.item, cursor);
+    }
+    ui.empty.hidden = entries.size > 0;
+  }
+
   function makeRow(summary) {
     const button = el("button", {
       className: "question-item",
@@ -204,12 +257,15 @@ export function setupQuestions(services) {
     activate() {
       load();
     },
+    refresh,
     async open(id) {
       services.showTab("questions");
       await open(id, { focus: true });
     },
     reset() {
       loads += 1;
+      clearTimeout(refreshTimer);
+      clearTimeout(settleTimer);
       entries.clear();
       ui.list.replaceChildren();
       detail.reset();

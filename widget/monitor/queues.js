@@ -5,7 +5,8 @@
 import { clockTime, el, uid, byId as $ } from "/widget/dom.js";
 import { alertNewRequest } from "./alerts.js";
 import { notice } from "./announce.js";
-import { addMessages, selectChat, upsertChat } from "./chats.js";
+import { chatChanged } from "./chat-events.js";
+import { selectChat, takeTranscript, upsertChat } from "./chats.js";
 import { joinChat } from "./conference.js";
 import { state } from "./state.js";
 import {
@@ -20,7 +21,13 @@ import {
 } from "./status.js";
 import { activateTab, onTabActivated, renderCounts } from "./tabs.js";
 
-const ui = { newList: $("new-list"), allTable: $("all-table"), allBody: $("all-body"), allEmpty: $("all-empty") };
+const ui = {
+  newList: $("new-list"),
+  newMore: $("new-more"),
+  allTable: $("all-table"),
+  allBody: $("all-body"),
+  allEmpty: $("all-empty"),
+};
 
 // --- the New tab ------------------------------------------------------------------------------
 
@@ -82,15 +89,47 @@ onLibraryNamed((id) => {
   for (const entry of state.queue.values()) if (entry.session.library === id) renderRouted(entry);
 });
 
-function removeRequest(id) {
+function removeRequest(id, { refill = true } = {}) {
   const entry = state.queue.get(id);
   if (!entry) return;
+  if (refill) refillSoon();
   state.queue.delete(id);
   const hadFocus = entry.node.contains(document.activeElement);
   const next = entry.node.nextElementSibling || entry.node.previousElementSibling;
   entry.node.remove();
   if (hadFocus) (next ? next.querySelector("button") : $("panel-new")).focus();
   renderCounts();
+}
+
+/** "…and N more waiting" under the New list, while a line is longer than what is shown. */
+function renderMore() {
+  let more = 0;
+  for (const count of state.waitingMore.values()) more += count;
+  ui.newMore.hidden = more === 0;
+  ui.newMore.textContent = more
+    ? `…and ${more} more waiting. The oldest are shown; the next come up as these are taken.`
+    : "";
+  renderCounts();
+}
+
+let refilling = null;
+
+/** A shown request left while others wait behind it: ask for the queues again (a `monitor`
+ * snapshot, at most one at a time), so New shows the oldest again. */
+function refillSoon() {
+  let more = 0;
+  for (const count of state.waitingMore.values()) more += count;
+  if (!more || refilling || !state.socket || state.away) return;
+  refilling = setTimeout(async () => {
+    try {
+      const snapshot = await state.socket.request("monitor");
+      if (!state.away) applyQueueSnapshot(snapshot);
+    } catch (error) {
+      console.warn("refdesk: refreshing the queues failed", error);
+    } finally {
+      refilling = null;
+    }
+  }, 300);
 }
 
 async function acceptChat(id, button) {
@@ -101,7 +140,7 @@ async function acceptChat(id, button) {
   try {
     const reply = await state.socket.request("accept", { session_id: id });
     const chat = upsertChat(reply.session);
-    addMessages(chat, reply.messages || []);
+    takeTranscript(chat, reply).catch((error) => console.warn("refdesk: transcript failed", error));
     removeRequest(id);
     renderCounts();
     activateTab("mine", { focus: false });
@@ -175,8 +214,11 @@ function allAction(session) {
 /** The `new` and (admins) `all` parts of a `monitor` snapshot. */
 export function applyQueueSnapshot(snapshot) {
   const waiting = new Set((snapshot.new || []).map((s) => s.session_id));
-  for (const id of Array.from(state.queue.keys())) if (!waiting.has(id)) removeRequest(id);
+  for (const id of Array.from(state.queue.keys())) if (!waiting.has(id)) removeRequest(id, { refill: false });
   for (const session of snapshot.new || []) upsertRequest(session);
+  // A long line is cut to its oldest requests; `more.new` says how many wait behind them.
+  state.waitingMore = new Map(state.away ? [] : Object.entries(snapshot.more?.new || {}));
+  renderMore();
   if (state.me.is_admin) {
     state.all.clear();
     for (const session of snapshot.all || []) state.all.set(session.session_id, session);
@@ -190,15 +232,26 @@ export function queueUpdate(frame) {
   const session = frame.session;
   if (!session) return;
   const id = session.session_id;
+  const behind = state.waitingMore.get(frame.queue) || 0; // waiting in that queue, not shown
   if (frame.op === "added") {
     const isNew = !state.queue.has(id);
-    upsertRequest(session);
+    if (isNew && behind) {
+      state.waitingMore.set(frame.queue, behind + 1); // at the back of a line cut short
+      renderMore();
+    } else {
+      upsertRequest(session);
+    }
     if (isNew) alertNewRequest(session);
   } else if (frame.op === "changed" && state.queue.has(id)) {
     if (session.status === "waiting") upsertRequest(session);
     else removeRequest(id);
   } else if (frame.op !== "changed") {
-    removeRequest(id);
+    if (state.queue.has(id)) {
+      removeRequest(id);
+    } else if (behind) {
+      state.waitingMore.set(frame.queue, behind - 1); // one of those not shown
+      renderMore();
+    }
   }
   if (state.me?.is_admin && session.library === state.me.library) {
     if (frame.op === "removed" || session.status === "ended") state.all.delete(id);
@@ -206,6 +259,7 @@ export function queueUpdate(frame) {
     renderAll();
   }
   renderCounts();
+  chatChanged(session);
 }
 
 // Joining, leaving or passing on a chat happens in My Active: the All tab's Open and Join
@@ -217,6 +271,8 @@ onTabActivated((tab) => {
 /** Signed out: empty lists. */
 export function resetQueues() {
   state.queue.clear();
+  state.waitingMore.clear();
+  ui.newMore.hidden = true;
   state.all.clear();
   ui.newList.replaceChildren();
   ui.allBody.replaceChildren();

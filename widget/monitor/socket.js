@@ -1,9 +1,11 @@
-// The monitor's socket: opened with the sign-in token, and on every (re)connect it asks for a
+// The monitor's socket: opened with a one-time connect ticket (POST /api/ws-ticket, fetched
+// with the sign-in token before every attempt, so the token itself never goes in a URL that
+// a proxy or access log could keep), and on every (re)connect it asks for a
 // `monitor` snapshot and each open chat's missed messages (`history`), then restores the chat
 // selected before a reload. A librarian who chose Away is taken off the queues again straight
 // after the snapshot (availability.js). Server events are handed to the module that owns them.
 
-import { RefdeskSocket, endpoints } from "/widget/refdesk-socket.js";
+import { RefdeskSocket, api, endpoints } from "/widget/refdesk-socket.js";
 import { notice } from "./announce.js";
 import { stayAway } from "./availability.js";
 import { applyChatSnapshot, chatSessionUpdate, messageArrived, requestHistory, selectChat } from "./chats.js";
@@ -13,11 +15,12 @@ import { transferOffered } from "./offers.js";
 import { ackArrived, errorArrived } from "./pending.js";
 import { applyQueueSnapshot, queueUpdate } from "./queues.js";
 import { state } from "./state.js";
+import { myPart } from "./status.js";
 import { renderCounts } from "./tabs.js";
 import { transferDeclined } from "./transfer.js";
 import { typingArrived } from "./typing.js";
 
-const { ws: WS_URL } = endpoints();
+const { ws: WS_URL, api: API } = endpoints();
 
 let signedOut = () => {};
 
@@ -29,13 +32,21 @@ export function onSignedOut(listener) {
 
 /** `onStatus(status)`: "connecting", "open", "reconnecting" or "closed". */
 export function connect({ onStatus }) {
-  const url = `${WS_URL}?token=${encodeURIComponent(state.token)}`;
-  state.socket = new RefdeskSocket(url, {
+  state.socket = new RefdeskSocket(ticketUrl, {
     onOpen: (socket) => synchronise(socket),
     onFrame: (frame) => handleFrame(frame),
     onStatus,
   });
   state.socket.connect();
+}
+
+/** The address of one connect attempt: a fresh ticket each time (it works once, for 30 s).
+ * Without a sign-in, or when the service refuses it, the attempt fails (and session.js, seeing
+ * the socket reconnect, checks the sign-in and goes back to the sign-in form if it is gone). */
+async function ticketUrl() {
+  if (!state.token) throw new Error("not signed in");
+  const { ticket } = await api(API, "/ws-ticket", { method: "POST", token: state.token });
+  return `${WS_URL}?ticket=${encodeURIComponent(ticket)}`;
 }
 
 export function disconnect() {
@@ -54,10 +65,11 @@ async function synchronise(socket) {
   applySnapshot(snapshot);
   if (state.away) await stayAway(socket);
   const mine = new Set((snapshot.mine || []).map((session) => session.session_id));
+  const cut = Boolean(snapshot.more?.mine); // not all our chats were listed: catch up on every one held
   await Promise.all([
     rejoinChats(socket),
     ...Array.from(state.chats.values(), (chat) =>
-      mine.has(chat.session.session_id)
+      mine.has(chat.session.session_id) || (cut && myPart(chat.session) !== "guest")
         ? requestHistory(socket, chat).catch((error) => console.warn("refdesk: history failed", error))
         : null,
     ),
@@ -74,7 +86,7 @@ async function synchronise(socket) {
 export function applySnapshot(snapshot) {
   state.queues = snapshot.queues || [];
   applyQueueSnapshot(state.away ? { ...snapshot, new: [] } : snapshot);
-  applyChatSnapshot(snapshot.mine || []);
+  applyChatSnapshot(snapshot.mine || [], { complete: !snapshot.more?.mine });
   setRoster(snapshot.online);
   renderCounts();
 }

@@ -8,8 +8,10 @@ export const state = {
   me: null, // {email, name, library, is_admin}
   socket: null, // a RefdeskSocket while signed in
   queue: new Map(), // session_id -> {session, node, name, meta, wait, question} (the New tab)
+  waitingMore: new Map(), // queue -> requests waiting in it beyond those shown (a cut snapshot)
   chats: new Map(), // session_id -> chat (see chat-pane.js)
   orphans: new Map(), // session_id -> messages that arrived before the chat was known
+  unread: new Map(), // session_id -> patron messages not yet seen (unread.js)
   all: new Map(), // session_id -> session (admins' All tab)
   pending: new Map(), // ref -> {chat, node, seq?}: sent, not yet in the transcript
   libraryNames: new Map(), // library id -> name

@@ -11,6 +11,7 @@ const ui = {
   tablist: document.querySelector("[role=tablist]"),
   tabs: Array.from(document.querySelectorAll("[role=tab]")),
   counts: { new: $("count-new"), mine: $("count-mine"), all: $("count-all") },
+  mineUnread: $("unread-mine"),
   newEmpty: $("new-empty"),
   mineEmpty: $("mine-empty"),
 };
@@ -47,14 +48,21 @@ export function activateTab(name, { focus = false } = {}) {
   for (const listener of activated) listener(state.tab);
 }
 
-/** The counts in the tabs, the empty-list texts, and the title and favicon. */
+/** The counts in the tabs (and My Active's chats with unread patron messages), the empty-list
+ * texts, and the title and favicon: waiting requests plus chats with unread messages, each
+ * something waiting for the librarian. */
 export function renderCounts() {
-  ui.counts.new.textContent = String(state.queue.size);
+  let waiting = state.queue.size; // shown in New, and those a snapshot cut to fit left out
+  for (const more of state.waitingMore.values()) waiting += more;
+  ui.counts.new.textContent = String(waiting);
   ui.counts.mine.textContent = String(state.chats.size);
   ui.counts.all.textContent = String(state.all.size);
-  ui.newEmpty.hidden = state.queue.size > 0;
+  const unread = state.unread.size;
+  ui.mineUnread.hidden = unread === 0;
+  ui.mineUnread.textContent = unread ? `${unread} unread` : "";
+  ui.newEmpty.hidden = waiting > 0;
   ui.mineEmpty.hidden = state.chats.size > 0;
-  updateBadges(state.queue.size);
+  updateBadges(waiting + unread);
 }
 
 ui.tablist.addEventListener("click", (event) => {

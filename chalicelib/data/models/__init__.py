@@ -11,10 +11,11 @@ from pynamodb.models import Model
 
 from .accounts import Staff, Throttle
 from .base import transaction
-from .chats import LIBRARIAN_AWAY, OFFER_DUE, PATRON_AWAY, ROUTING_DUE, ChatSession, Message
+from .chats import LIBRARIAN_AWAY, OFFER_DUE, PATRON_AWAY, ROUTING_DUE, ChatSession, Message, MessageRef
 from .connections import Connection, Monitor
 from .libraries import CANNED, DEFAULT_ESCALATE_AFTER_S, DEFAULT_GIVE_UP_AFTER_S, POLICY, Library, LibraryText
-from .questions import ActivityEntry, Question
+from .questions import PURGE_DUE, ActivityEntry, Question
+from .tickets import ConnectTicket
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Library,
@@ -24,8 +25,10 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Monitor,
     ChatSession,
     Message,
+    MessageRef,
     Question,
     Throttle,
+    ConnectTicket,
 )
 
 __all__ = [
@@ -37,13 +40,16 @@ __all__ = [
     "OFFER_DUE",
     "PATRON_AWAY",
     "POLICY",
+    "PURGE_DUE",
     "ROUTING_DUE",
     "ActivityEntry",
     "ChatSession",
+    "ConnectTicket",
     "Connection",
     "Library",
     "LibraryText",
     "Message",
+    "MessageRef",
     "Monitor",
     "Question",
     "Staff",

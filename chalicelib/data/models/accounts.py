@@ -3,7 +3,15 @@ throttle that slows down repeated wrong passwords."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
@@ -38,11 +46,24 @@ class Staff(Model):
 
 
 class Throttle(Model):
-    """Failures counted under one key (`login#<sha256 of an e-mail>`), whether or not the
-    e-mail belongs to anyone, so the answer never tells which addresses exist."""
+    """What slows down whoever asks too often, one item per key, each gone (TTL) once it no
+    longer holds anything back. By the key's prefix (domain/rate_limit.py):
+
+    - `login#<sha256 of an e-mail>`: wrong passwords (`failures`, `blocked_until`), whether or
+      not the e-mail belongs to anyone, so the answer never tells which addresses exist;
+    - a token bucket (`ip-chat#`, `ip-question#`, `socket-asks#`, `typing#`): `tat`, the
+      instant (epoch ms) by which the bucket is full again, moved by one conditional
+      UpdateItem per request (data/throttles.py);
+    - `waiting#<library>#<source>`: the requests waiting from one source at one library
+      (`holds`: session id -> until when), changed only at the `revision` read;
+    - `mail-to#…#<day>`, `mail-from#…#<day>`: e-mails sent that day (`sent`)."""
 
     Meta = table_meta("throttles")
     key = UnicodeAttribute(hash_key=True)
     failures = NumberAttribute(default=0)
     blocked_until = UnicodeAttribute(null=True)
+    tat = NumberAttribute(null=True)
+    holds: MapAttribute[str, Any] = MapAttribute(null=True)
+    revision = NumberAttribute(null=True)
+    sent = NumberAttribute(null=True)
     expires_at = TTLAttribute()

@@ -8,6 +8,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
@@ -93,12 +94,13 @@ class ChatSession(Model):
     staff_connections: MapAttribute[str, Any] = MapAttribute(
         default=dict
     )  # connection id -> librarian e-mail
-    staff_names: MapAttribute[str, Any] = MapAttribute(default=dict)  # librarian e-mail -> display name
-    last_seq = NumberAttribute(default=0)
-    refs: MapAttribute[str, Any] = MapAttribute(
-        default=dict
-    )  # client ref -> seq, so a retried send is not repeated
+    staff_names: MapAttribute[str, Any] = MapAttribute(default=dict)  # the owner's e-mail -> display name
+    last_seq = NumberAttribute(default=0)  # client refs are items of their own (MessageRef)
     transcript_sent_at = UnicodeAttribute(null=True)
+    # abuse control (domain/rate_limit.py): where the request came from, as a keyed hash of its
+    # network, and the patron's message bucket (epoch ms by which it is full again)
+    source_key = UnicodeAttribute(null=True)
+    patron_send_tat = NumberAttribute(null=True)
     # cooperative routing
     escalated = BooleanAttribute(default=False)  # offered to the cooperative's partners too
     escalate_at = UnicodeAttribute(null=True)
@@ -175,3 +177,16 @@ class Message(Model):
     text = UnicodeAttribute()
     sent_at = UnicodeAttribute()
     staff_only = BooleanAttribute(default=False)
+
+
+class MessageRef(Model):
+    """A client's ref for an append (`"<author>:<ref>"`), so that a retried send is answered
+    with the seq it got the first time. One small item each, written in the same transaction
+    as its message, rather than a map on the session that would grow with every message; it
+    expires a day later, long after any retry."""
+
+    Meta = table_meta("refs")
+    session_id = UnicodeAttribute(hash_key=True)
+    ref = UnicodeAttribute(range_key=True)
+    seq = NumberAttribute()
+    expires_at = TTLAttribute()

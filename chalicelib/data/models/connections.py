@@ -44,7 +44,7 @@ class Connection(Model):
     session_id = UnicodeAttribute(null=True)  # a patron's chat
     queues: ListAttribute[Any] = ListAttribute(of=UnicodeAttribute, null=True)  # set while monitoring
     connected_at = UnicodeAttribute()
-    recent_requests: ListAttribute[Any] = ListAttribute(of=UnicodeAttribute, null=True)  # rate limiting
+    source_ip = UnicodeAttribute(null=True)  # where API Gateway saw the socket come from ($connect)
     expires_at = TTLAttribute()  # API Gateway closes every connection within two hours
     by_age = ConnectionsByAge()
     by_librarian = ConnectionsByLibrarian()

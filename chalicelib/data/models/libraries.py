@@ -14,7 +14,7 @@ from .base import CompactJSONAttribute, index_meta, table_meta
 
 DEFAULT_ESCALATE_AFTER_S = 40  # as QuestionPoint's 24/7 cooperative did
 DEFAULT_GIVE_UP_AFTER_S = 600
-DEFAULT_RETENTION_DAYS = 365  # how long a library's questions and transcripts are kept
+DEFAULT_RETENTION_DAYS = 90  # how long a patron's name, e-mail and page are kept after their chat or question
 
 
 class LibrariesByCooperative(GlobalSecondaryIndex):
@@ -48,6 +48,10 @@ class Library(Model):
     def give_up_after_s(self) -> int:
         """Seconds after which a request nobody took ends as unanswered."""
         return int((self.routing or {}).get("give_up_after_s") or DEFAULT_GIVE_UP_AFTER_S)
+
+    def keep_personal_data_days(self) -> int:
+        """Days a patron's name, e-mail and page are kept after their chat or question ends."""
+        return int(self.retention_days or DEFAULT_RETENTION_DAYS)
 
 
 POLICY, CANNED = "policy", "canned"  # the kinds of a library's texts

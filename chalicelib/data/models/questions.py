@@ -46,6 +46,18 @@ class QuestionsInProgress(GlobalSecondaryIndex):
     in_progress_until = UnicodeAttribute(range_key=True)
 
 
+PURGE_DUE = "purge"  # the constant hash key of purge-index
+
+
+class QuestionsDueForPurge(GlobalSecondaryIndex):
+    """Questions whose patron's name and e-mail (and their chat's) are still kept, by when they
+    must go (hash key always "purge": a sparse index for the purge_personal_data job)."""
+
+    Meta = index_meta("purge-index", KeysOnlyProjection)
+    purge_due = UnicodeAttribute(hash_key=True)
+    purge_after = UnicodeAttribute(range_key=True)
+
+
 class ActivityEntry(MapAttribute[str, str]):
     """Follow-up done on a question: an answer, a note, a message to the chat's librarian, a close."""
 
@@ -82,8 +94,13 @@ class Question(Model):
     in_progress_until = UnicodeAttribute(null=True)
     served_by_library = UnicodeAttribute(null=True)
     served_for_partner = UnicodeAttribute(null=True)  # = served_by_library when not the patron's library
+    # privacy: set when the question ends (its chat ends, or it is filed), removed by the purge
+    purge_due = UnicodeAttribute(null=True)
+    purge_after = UnicodeAttribute(null=True)  # when the patron's personal data must be gone
+    patron_data_removed_at = UnicodeAttribute(null=True)
 
     by_library = QuestionsByLibrary()
     served_for_partners = QuestionsServedForPartners()
     by_status = QuestionsByStatus()
     being_finished = QuestionsInProgress()
+    due_for_purge = QuestionsDueForPurge()
