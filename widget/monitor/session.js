@@ -143,14 +143,16 @@ function socketStatus(status) {
   } else if (status === "closed") setConnection(state.token ? "Disconnected" : "Signed out");
 }
 
-/** A socket that will not open may have a refused token (the handshake fails with 401). */
+/** A socket that will not open may have a refused token (its connect ticket is refused with
+ * 401). While this window changes its password the old token is refused before the new one
+ * arrives (the change signs out every socket first): that refusal is no ending. */
 function checkToken() {
   if (state.tokenCheck || !state.token) return;
   const token = state.token;
   state.tokenCheck = api(API, "/me", { token })
     .then((me) => setLimits(me.limits))
     .catch((error) => {
-      if (error && error.status === 401 && state.token === token) {
+      if (error && error.status === 401 && state.token === token && !state.changingPassword) {
         endSession("Your sign-in has expired. Sign in again.");
       }
     })
