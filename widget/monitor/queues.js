@@ -226,12 +226,21 @@ export function applyQueueSnapshot(snapshot) {
   }
 }
 
+const finished = new Map(); // session_id -> last_seq when it was taken or ended (this sign-in)
+
 /** A `queue_update` frame: a request added (alerting when it is new), changed (offered to the
  * cooperative; or, for admins, any change to a live chat) or gone. */
 export function queueUpdate(frame) {
   const session = frame.session;
   if (!session) return;
   const id = session.session_id;
+  // Events about one request come from different invocations and can cross: an "added" that
+  // arrives after the request was taken (or ended) is stale unless the chat moved on since
+  // (a return to the queue always posts a message, so its last_seq is higher).
+  if (frame.op === "added" && (finished.get(id) ?? -1) >= session.last_seq) return;
+  if (frame.op === "taken" || frame.op === "removed" || session.status !== "waiting") {
+    finished.set(id, session.last_seq);
+  }
   const behind = state.waitingMore.get(frame.queue) || 0; // waiting in that queue, not shown
   if (frame.op === "added") {
     const isNew = !state.queue.has(id);

@@ -54,11 +54,28 @@ export function disconnect() {
   state.socket = null;
 }
 
+// Queue and chat events that arrive while a snapshot is on its way may be newer than what the
+// snapshot read (another Lambda posted them meanwhile): one more snapshot, read after them,
+// settles it.
+let changesWhileSynchronising = null;
+
+async function freshSnapshot(socket) {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    changesWhileSynchronising = 0;
+    const snapshot = await socket.request("monitor");
+    const raced = changesWhileSynchronising > 0;
+    changesWhileSynchronising = null;
+    if (!raced || attempt === 1) return snapshot;
+  }
+  return null; // not reached
+}
+
 async function synchronise(socket) {
   let snapshot;
   try {
-    snapshot = await socket.request("monitor");
+    snapshot = await freshSnapshot(socket);
   } catch (error) {
+    changesWhileSynchronising = null;
     notice(`Could not start monitoring: ${error.message || error.code || "unknown error"}`);
     return;
   }
@@ -92,6 +109,9 @@ export function applySnapshot(snapshot) {
 }
 
 function handleFrame(frame) {
+  if (changesWhileSynchronising !== null && ["queue_update", "session_update"].includes(frame.type)) {
+    changesWhileSynchronising += 1;
+  }
   switch (frame.type) {
     case "queue_update":
       return state.away && frame.op === "added" ? undefined : queueUpdate(frame); // Away: nothing new
