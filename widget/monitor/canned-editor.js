@@ -31,7 +31,7 @@ export function setupCannedEditor(services) {
     empty,
     rows,
     add,
-    el("div", { className: "canned-actions" }, save, message, error),
+    el("div", { className: "save-actions" }, save, message, error),
   );
   panel.replaceChildren(
     el("h2", { className: "list-title", text: "Your library's canned messages", attrs: { id: titleId } }),

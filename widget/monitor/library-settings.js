@@ -107,7 +107,7 @@ export function setupLibrarySettings(services) {
       fields.give_up_after_s.node,
     ),
     el("fieldset", {}, el("legend", { text: "Privacy" }), fields.retention_days.node),
-    el("div", { className: "library-actions" }, save, message, error),
+    el("div", { className: "save-actions" }, save, message, error),
   );
   root.replaceChildren(
     el("h2", { className: "list-title", text: "Library settings", attrs: { id: "library-settings-title" } }),

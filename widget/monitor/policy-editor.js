@@ -22,7 +22,7 @@ export function setupPolicyEditor(services) {
   const save = el("button", { className: "primary", text: "Save policy", attrs: { type: "submit" } });
   const message = el("p", { className: "saved", attrs: { role: "status" } });
   const error = el("p", { className: "error", attrs: { role: "alert" } });
-  const form = el("form", { attrs: { novalidate: true } }, empty, rows, add, el("div", { className: "library-actions" }, save, message, error));
+  const form = el("form", { attrs: { novalidate: true } }, empty, rows, add, el("div", { className: "save-actions" }, save, message, error));
   root.replaceChildren(
     el("h2", { className: "list-title", text: "Policy page", attrs: { id: "policy-editor-title" } }),
     hint,
