@@ -3,13 +3,14 @@
 from chalice.app import Chalice, Rate
 
 from chalicelib import delivery
-from chalicelib.actions import canned, jobs, library, library_settings, question_list, signin, staff
+from chalicelib.actions import canned, jobs, library, library_settings, question_list, reports, signin, staff
 from chalicelib.domain import presence
 from chalicelib.entry import http, websocket
 from chalicelib.observability import http_middleware, logger, scheduled_middleware, websocket_middleware
 from chalicelib.wire.accounts import NewStaffBody, PasswordBody, StaffChangeBody
 from chalicelib.wire.canned import CannedMessages
 from chalicelib.wire.library_settings import LibrarySettings, PolicyBody
+from chalicelib.wire.reports import ReportQuery
 from chalicelib.wire.rest import CodeLists, LoginBody, QuestionQuery, TextBody
 
 app = Chalice(app_name="refdesk")
@@ -170,6 +171,11 @@ def close_question(question_id):
 @app.route("/questions/{question_id}/patron-data", methods=["DELETE"], cors=True)
 def forget_patron(question_id):
     return http.call(question_list.forget_patron, app.current_request, question_id=question_id)
+
+
+@app.route("/reports", methods=["GET"], cors=True)
+def get_report():
+    return http.call(reports.report, app.current_request, query=ReportQuery)
 
 
 # --- scheduled jobs -----------------------------------------------------------------------

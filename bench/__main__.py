@@ -5,6 +5,8 @@ requests per relayed message (counted by botocore hooks in the stack), Scans (mu
 management-API posts per message, and round-trip latency p50/p99 from a patron's send to
 the librarian's receipt.
 
+Reports: a year's report over 10,000 chats, and its CSV (`bench/reports.py`, in-process moto).
+
 Cold start: the import time of the deployed handler module (app.py, which every function
 loads: the WebSocket routes, the REST API and the schedules), median of fresh interpreters,
 and what it is spent on.
@@ -110,6 +112,9 @@ def main() -> None:
     parser.add_argument("--import-runs", type=int, default=9)
     args = parser.parse_args()
     imports = cold_start(args.import_runs)
+    report_figures = subprocess.run(
+        [sys.executable, "-m", "bench.reports"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
 
     with running_stack(ROOT / "test-artifacts" / "bench-devstack.log") as stack:
         # One library per chat, so that no chat's queue updates reach another's librarian.
@@ -160,6 +165,7 @@ def main() -> None:
         f"round trip patron->librarian->... p50 {statistics.median(ms):.1f} ms, "
         f"p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms, max {ms[-1]:.1f} ms",
         *imports,
+        *report_figures,
     ]
     print("\n".join(report))
     Path(ROOT / "test-artifacts").mkdir(exist_ok=True)

@@ -30,6 +30,10 @@ ACTIVITY_ENTRIES = 200  # a question's follow-up activity, entries
 # inside what the local stack's moto allows an update, which counts an attribute's old and new
 # values together)
 ACTIVITY_BYTES = 150_000
+RATING_COMMENT = 1000  # a patron's comment with their rating, in characters
+RATING_DAYS = 7  # a chat may be rated until this long after it ended
+REPORT_DAYS = 366  # the longest range one report covers
+REPORT_CSV_ROWS = 5000  # a page of the CSV (well inside Lambda's 6 MB reply)
 PASSWORD_MIN = 10  # a librarian's password, in characters
 PASSWORD_MAX = 256
 
@@ -68,6 +72,8 @@ def public() -> dict[str, int]:
         "code": CODE,
         "code_label": CODE_LABEL,
         "descriptive_codes": DESCRIPTIVE_CODES,
+        "rating_comment": RATING_COMMENT,
+        "report_days": REPORT_DAYS,
         "password_min": PASSWORD_MIN,
         "password_max": PASSWORD_MAX,
         "canned_messages": CANNED_MESSAGES,

@@ -214,6 +214,8 @@ def question_summary(question: Question) -> QuestionSummary:
         in_analytics=question.in_analytics,
         served_by_library=question.served_by_library,
         patron_data_removed_at=question.patron_data_removed_at,
+        rating=None if question.rating is None else int(question.rating),
+        rating_comment=question.rating_comment,
     )
 
 

@@ -77,6 +77,8 @@ TABLES = [
     "messages",
     "refs",
     "questions",
+    "report_days",
+    "report_rows",
 ]
 
 

@@ -11,9 +11,6 @@ also shows in the chat, as QuestionPoint's users asked: an answer as a message o
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from typing import Any
 
 from .. import serialize
@@ -24,6 +21,7 @@ from ..domain.auth import Librarian
 from ..domain.codes import QUESTION_STATUSES
 from ..errors import BadRequest, Forbidden
 from ..statuses import LIVE, Kind
+from ..wire import cursors
 from ..wire.rest import QuestionDetail, QuestionPage, QuestionQuery, QuestionSummary, TextBody
 
 MAX_PAGE_SIZE = 100
@@ -34,22 +32,6 @@ ACTIVITY_NOTE = {"note": "Librarian note", "librarian_message": "Message to the 
 def _own(librarian: Librarian, question: Question) -> None:
     if librarian.library not in (question.library, question.served_by_library):
         raise Forbidden("That question is in another library's list.")
-
-
-def _cursor(raw: str | None) -> dict[str, Any] | None:
-    if not raw:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(raw.encode()))
-    except (ValueError, binascii.Error, RecursionError):
-        key = None
-    if not isinstance(key, dict):
-        raise BadRequest("That cursor is not one this list gave out.")
-    return key
-
-
-def _next_cursor(key: dict[str, Any] | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
 
 
 def list_questions(librarian: Librarian, query: QuestionQuery) -> QuestionPage:
@@ -65,12 +47,12 @@ def list_questions(librarian: Librarian, query: QuestionQuery) -> QuestionPage:
         query.status,
         query.label,
         size,
-        _cursor(query.cursor),
+        cursors.decode(query.cursor),
         served_for_partners=query.served_for_partners,
     )
     items = [serialize.question_summary(question) for question in results]
     return QuestionPage(
-        questions=items, next=_next_cursor(results.last_evaluated_key if len(items) == size else None)
+        questions=items, next=cursors.encode(results.last_evaluated_key if len(items) == size else None)
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..data import access
 from ..data.models import ChatSession, Connection
-from ..domain import codes, messages, questions
+from ..domain import codes, messages, questions, reports
 from ..errors import BadRequest, Forbidden
 from ..statuses import Kind
 from ..wire import actions as wire
@@ -39,6 +39,7 @@ def set_codes(caller: Caller, request: wire.SetCodes) -> None:
         raise BadRequest(f"Not among {library.name}'s descriptive codes: {', '.join(unknown)}.")
     descriptive = list(dict.fromkeys(request.descriptive))
     questions.set_codes(session, request.resolution, status, descriptive, request.analytics)
+    reports.recount(session.session_id)  # an ended chat's report counts the codes at once
 
 
 def internal_note(caller: Caller, request: wire.InternalNote) -> None:

@@ -27,6 +27,8 @@ from .models import (
     MessageRef,
     Monitor,
     Question,
+    ReportDay,
+    ReportRow,
     Staff,
     Throttle,
 )
@@ -45,6 +47,11 @@ def library_text(library_id: str, kind: str) -> LibraryText | None:
         return LibraryText.get(library_id, kind)
     except LibraryText.DoesNotExist:
         return None
+
+
+def libraries(library_ids: list[str]) -> list[Library]:
+    """Several libraries in one BatchGetItem (of at most 100), in no particular order."""
+    return list(Library.batch_get(library_ids[:100])) if library_ids else []
 
 
 def cooperative_members(cooperative: str) -> list[str]:
@@ -216,9 +223,9 @@ def named_patron_messages(session_id: str) -> list[Message]:
     return list(Message.query(session_id, filter_condition=condition))
 
 
-def question(question_id: str) -> Question:
+def question(question_id: str, *, consistent: bool = False) -> Question:
     try:
-        return Question.get(question_id)
+        return Question.get(question_id, consistent_read=consistent)
     except Question.DoesNotExist:
         raise NotFound("There is no such question.") from None
 
@@ -274,3 +281,33 @@ def questions_page(
     if status:
         return Question.by_status.query(f"{library}#{status}", **options)
     return Question.by_library.query(library, **options)
+
+
+def report_row(library: str, row_key: str) -> ReportRow | None:
+    """A chat's row in its library's report, read consistently: its revision guards the next
+    change (data/report_counts.py)."""
+    try:
+        return ReportRow.get(library, row_key, consistent_read=True)
+    except ReportRow.DoesNotExist:
+        return None
+
+
+def report_days(library: str, first: str, last: str) -> list[ReportDay]:
+    """A library's day counters from `first` to `last` (dates, inclusive): one Query, a page
+    per megabyte."""
+    return list(ReportDay.query(library, ReportDay.day.between(first, last)))
+
+
+def report_rows(
+    library: str, first: str, last: str, size: int, start: dict[str, Any] | None
+) -> ResultIterator[ReportRow]:
+    """A page of a library's counted chats made from `first` to `last` (dates, inclusive),
+    oldest first."""
+    return ReportRow.query(
+        library,
+        ReportRow.row_key.between(first, f"{last}~"),  # "~" sorts after every time of that day
+        filter_condition=ReportRow.counted == True,  # noqa: E712
+        limit=size,
+        page_size=size,
+        last_evaluated_key=start,
+    )

@@ -14,7 +14,7 @@ from .. import clock, notify, observability
 from ..data import access, sessions
 from ..data.models import ChatSession, Connection, Message
 from ..statuses import EndedBy, Kind, Status
-from . import mail, messages, patron_token, questions, rate_limit, routing
+from . import mail, messages, patron_token, questions, rate_limit, reports, routing
 from .messages import SYSTEM
 
 CONNECTING = (
@@ -173,5 +173,6 @@ def end(
         notify.queue_positions(waited_in, session.created_at)
     library = access.library(session.library)
     questions.chat_ended(session, library)
+    reports.recount_quietly(session.session_id)
     mail.send_transcript_once(session, library.name, messages.history(session.session_id, for_staff=False))
     return session

@@ -54,6 +54,8 @@ WAITING_PER_SOURCE = 10
 PATRON_MESSAGES = Pace(burst=60, every=timedelta(seconds=1))
 # A patron's typing notices on one socket (the widget sends two per message at most).
 TYPING_PER_SOCKET = Pace(burst=20, every=timedelta(seconds=1))
+# A patron's ratings of one chat: changing their mind, not a flood (each one recounts reports).
+RATINGS_PER_CHAT = Pace(burst=5, every=timedelta(seconds=60))
 # Transcripts a day (UTC) to one address, and to anyone from one network.
 TRANSCRIPTS_PER_ADDRESS = 3
 TRANSCRIPTS_PER_SOURCE = 50
@@ -131,6 +133,15 @@ def ask(patron: Connection, what: str) -> None:
             QUESTIONS_PER_SOURCE,
             "Many questions have been sent from your network just now. Wait {seconds} and try again.",
         )
+
+
+def rating(session_id: str) -> None:
+    """One rating of a chat, within the chat's pace."""
+    _take(
+        f"chat-ratings#{session_id}",
+        RATINGS_PER_CHAT,
+        "You have rated this chat several times just now. Wait {seconds} and try again.",
+    )
 
 
 def _waiting_key(library: str, source: str) -> str:

@@ -14,6 +14,7 @@ from ..domain import auth
 from ..errors import INTERNAL_ERROR, NotFound, RefdeskError
 from ..observability import logger
 from ..wire import base
+from ..wire.reports import CsvPage
 from ..wire.rest import ErrorReply
 
 MAX_KEY_BYTES = 1024  # a DynamoDB key (2,048 bytes at most); every id and address here is far shorter
@@ -25,7 +26,22 @@ JSON_HEADERS: dict[str, str | list[str]] = {
 
 
 def _reply(body: BaseModel, status: int = 200) -> Response:
+    if isinstance(body, CsvPage):
+        return _csv_reply(body)
     return Response(body=body.model_dump_json(by_alias=True), status_code=status, headers=JSON_HEADERS)
+
+
+def _csv_reply(page: CsvPage) -> Response:
+    """A page of a CSV download; X-Next-Cursor names the next page when there is one."""
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{page.filename}"',
+        "X-Content-Type-Options": "nosniff",
+        "Access-Control-Expose-Headers": "X-Next-Cursor",
+    }
+    if page.next:
+        headers["X-Next-Cursor"] = page.next
+    return Response(body=page.text, status_code=200, headers=headers)
 
 
 def _error_reply(error: RefdeskError) -> Response:

@@ -10,7 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import delivery, limits, observability
-from ..actions import chat, colleagues, conference, follow_up, handoff, logout, monitoring, reconnect, wrapup
+from ..actions import (
+    chat,
+    colleagues,
+    conference,
+    feedback,
+    follow_up,
+    handoff,
+    logout,
+    monitoring,
+    reconnect,
+    wrapup,
+)
 from ..actions.caller import Caller
 from ..domain import presence
 from ..errors import INTERNAL_ERROR, BadRequest, RefdeskError, TooLarge, Unauthorized, UnknownAction
@@ -34,6 +45,7 @@ ACTIONS: dict[str, Handler] = {
     "typing": chat.typing,
     "end_chat": chat.end_chat,
     "close_chat": chat.close_chat,
+    "rate": feedback.rate,
     "heartbeat": lambda caller, request: None,
     "history": reconnect.history,
     "set_codes": wrapup.set_codes,

@@ -163,6 +163,19 @@ class EndChat(Action):
     patron_token: Id | None = None
 
 
+class Rate(Action):
+    """The patron's rating of a chat a librarian took, during it or after it ended; the last
+    one stands."""
+
+    action: Literal["rate"]
+    session_id: Id
+    patron_token: Id | None = None
+    rating: Annotated[int, Field(strict=True, ge=1, le=5)]
+    comment: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.RATING_COMMENT)] | None
+    ) = None
+
+
 class Heartbeat(Action):
     action: Literal["heartbeat"]
 
@@ -197,6 +210,7 @@ INBOUND: dict[str, type[Action]] = {
         Typing,
         EndChat,
         CloseChat,
+        Rate,
         Heartbeat,
         History,
         SetCodes,

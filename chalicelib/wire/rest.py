@@ -53,6 +53,8 @@ class Limits(Outbound):
     code: int = limits.CODE
     code_label: int = limits.CODE_LABEL
     descriptive_codes: int = limits.DESCRIPTIVE_CODES
+    rating_comment: int = limits.RATING_COMMENT  # a patron's comment with their rating
+    report_days: int = limits.REPORT_DAYS  # the longest range of one report
     password_min: int = limits.PASSWORD_MIN
     password_max: int = limits.PASSWORD_MAX
     canned_messages: int = limits.CANNED_MESSAGES  # a library's canned messages; each text at most `text`
@@ -158,6 +160,13 @@ class CodeLists(Inbound):
         known = {item.code for item in self.descriptive}
         return [code for code in codes if code not in known]
 
+    def resolution_label(self, code: str) -> str:
+        """A code's label; the code itself once it is no longer in the list."""
+        return next((item.label for item in self.resolution if item.code == code), code)
+
+    def descriptive_label(self, code: str) -> str:
+        return next((item.label for item in self.descriptive if item.code == code), code)
+
 
 # --- the question list ------------------------------------------------------------------------------
 
@@ -192,6 +201,8 @@ class QuestionSummary(Outbound):
     served_by_library: str | None = None
     # when the patron's name and e-mail were removed (their library's retention, or an admin)
     patron_data_removed_at: str | None = None
+    rating: int | None = None  # the patron's rating of the chat, 1-5
+    rating_comment: str | None = None
 
 
 class QuestionPage(Outbound):

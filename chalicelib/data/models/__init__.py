@@ -15,6 +15,7 @@ from .chats import LIBRARIAN_AWAY, OFFER_DUE, PATRON_AWAY, ROUTING_DUE, ChatSess
 from .connections import Connection, Monitor
 from .libraries import CANNED, DEFAULT_ESCALATE_AFTER_S, DEFAULT_GIVE_UP_AFTER_S, POLICY, Library, LibraryText
 from .questions import PURGE_DUE, ActivityEntry, Question
+from .reports import ReportDay, ReportRow
 from .tickets import ConnectTicket
 
 ALL_MODELS: tuple[type[Model], ...] = (
@@ -27,6 +28,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Message,
     MessageRef,
     Question,
+    ReportDay,
+    ReportRow,
     Throttle,
     ConnectTicket,
 )
@@ -52,6 +55,8 @@ __all__ = [
     "MessageRef",
     "Monitor",
     "Question",
+    "ReportDay",
+    "ReportRow",
     "Staff",
     "Throttle",
     "transaction",

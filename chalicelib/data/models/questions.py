@@ -8,6 +8,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
     MapAttribute,
+    NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
@@ -98,6 +99,10 @@ class Question(Model):
     purge_due = UnicodeAttribute(null=True)
     purge_after = UnicodeAttribute(null=True)  # when the patron's personal data must be gone
     patron_data_removed_at = UnicodeAttribute(null=True)
+    # the patron's rating of the chat (1-5), the last one they gave
+    rating = NumberAttribute(null=True)
+    rating_comment = UnicodeAttribute(null=True)
+    rated_at = UnicodeAttribute(null=True)
 
     by_library = QuestionsByLibrary()
     served_for_partners = QuestionsServedForPartners()
