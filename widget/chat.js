@@ -5,6 +5,7 @@
 import { setupChatEnding } from "/widget/chat-ending.js";
 import { chatInProgress, librarianWrote, setEmbedded } from "/widget/chat-host.js";
 import { messageNode } from "/widget/chat-message.js";
+import { setupRating } from "/widget/chat-rating.js";
 import { dropChat, saveChat, savedChat } from "/widget/chat-storage.js";
 import { clockTime, el, safeUrl, byId as $ } from "/widget/dom.js";
 import { applyLimits, limits, setLimits } from "/widget/limits.js";
@@ -26,6 +27,7 @@ const state = {
   session: null, // the latest SessionView / session_update fields
   position: null, // place in line while waiting (1 = next), null when not known
   followUpOffered: null, // the chat whose follow-up form was filled in (once)
+  rated: null, // "rated" | "skipped": the patron answered "How helpful was this chat?"
   messages: new Map(), // seq -> message, each shown once
   socket: null,
   email: null,
@@ -47,6 +49,7 @@ function show(...views) {
   // order), the transcript after them.
   document.body.classList.toggle("chat-ended", views.includes("ended"));
   document.body.classList.toggle("following-up", views.includes("chat") && views.includes("leave"));
+  if (!views.includes("ended")) rating.hide();
   if (state.focusOnShow) focusEntry();
 }
 
@@ -77,7 +80,8 @@ function focusFirst(selector) {
 function forget() {
   dropChat(storageKey);
   chatInProgress(false);
-  state.sessionId = state.token = state.session = state.position = state.followUpOffered = null;
+  state.sessionId = state.token = state.session = state.position = state.followUpOffered = state.rated = null;
+  rating.reset();
   state.messages.clear();
   $("messages").replaceChildren();
   $("earlier").hidden = true;
@@ -287,6 +291,10 @@ function showEnded() {
   showTyping(null);
   const leaving = !$("view-leave").hidden;
   show("chat", "ended", ...(leaving ? ["leave"] : []));
+  // How helpful was it: only when a librarian has the chat as it ends (nobody to rate
+  // otherwise; one who handed it back to the queue took it off the chat, as the server sees it).
+  const rateable = Boolean(session.librarian) && session.ended_by !== "unanswered";
+  rating.show(rateable ? state.sessionId : null, state.rated);
   $("view-ended").scrollIntoView({ block: "nearest" }); // it comes first: the page may have been further down
   // The keyboard was on what just went (End chat, the message box): it goes to what happened.
   if (focusGone && document.hasFocus() && !state.followUpOffered) $("ended-title").focus();
@@ -477,6 +485,22 @@ async function endChat() {
 }
 
 const ending = setupChatEnding(endChat);
+
+// --- "How helpful was this chat?" (chat-rating.js) ------------------------------------------------
+
+const rating = setupRating({
+  async rate(fields) {
+    // Not whenOpen(): while the socket is down the patron is told so, and can send again.
+    await socket().request("rate", { session_id: state.sessionId, patron_token: state.token, ...fields });
+  },
+  answered(how) {
+    state.rated = how;
+    saveChat(storageKey, state); // a reload of this ended chat does not ask again
+  },
+  moveFocus() {
+    $("ended-title").focus(); // the form the keyboard was in went: back to what happened
+  },
+});
 
 function newChat() {
   forget();

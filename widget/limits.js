@@ -30,6 +30,7 @@ const DEFAULTS = Object.freeze({
   canned_messages: 200, // a library's canned messages (each text: `text`)
   canned_title: 100, // a canned message's title
   page_url: 2000, // the page a patron asks from (not sent by the server: this default holds)
+  rating_comment: 1000, // a patron's comment with their rating of a chat
 });
 
 /** The current limits: read them when they are needed, never copy them at load time. */
