@@ -31,6 +31,7 @@ const DEFAULTS = Object.freeze({
   canned_title: 100, // a canned message's title
   page_url: 2000, // the page a patron asks from (not sent by the server: this default holds)
   rating_comment: 1000, // a patron's comment with their rating of a chat
+  report_days: 366, // the longest range of one report (the Reports tab)
 });
 
 /** The current limits: read them when they are needed, never copy them at load time. */

@@ -290,7 +290,7 @@ def test_close_all_ended_closes_every_ended_chat(scenario, new_page):
     # It asks first; Keep them changes nothing.
     close_all.click()
     question = page.get_by_role("group", name=re.compile("^Close 2 ended chats?"))
-    expect(question).to_contain_text("Any not coded yet are closed without codes.")
+    expect(question).to_contain_text("None has a resolution code: reports count them as uncoded.")
     keep = question.get_by_role("button", name="Keep them")
     keep.click()
     expect(close_all).to_be_focused()
@@ -298,7 +298,7 @@ def test_close_all_ended_closes_every_ended_chat(scenario, new_page):
 
     close_all.click()
     assert axe_violations(page) == []
-    question.get_by_role("button", name="Close them").click()
+    question.get_by_role("button", name="Close without codes").click()
     expect(page.get_by_role("tab", name="My Active (1)")).to_be_visible()
     expect(chat_entry(page, "Cy")).to_be_visible()
     expect(chat_entry(page, "Ann")).to_have_count(0)

@@ -1,7 +1,8 @@
 // One chat in My Active: its entry in the chat list and its pane, built from small parts: the
 // head (title, status, queue, policy and page links; Transfer and End, or Leave for an admin
 // who joined), the transcript and typing line, the composer and tools (composer.js), the
-// ended note and the wrap-up (wrapup.js; only the chat's own librarian codes it).
+// ended note and the wrap-up (wrapup.js; only the chat's own librarian codes it, and its
+// Close chat asks first when the chat has no resolution code).
 // renderChat() shows a chat's latest session on both.
 
 import { clockTime, el, safeUrl, uid, vh } from "/widget/dom.js";
@@ -38,7 +39,10 @@ export function makeChat(session, actions) {
   d.composerArea = composerTools(chat);
   d.endedNote = el("p", { className: "ended-note", attrs: { hidden: true } });
   d.closeButton = el("button", { text: "Close chat", attrs: { type: "button", hidden: true } });
-  d.closeButton.addEventListener("click", () => actions.close());
+  // A guest only puts the chat away; its librarian is asked first when it has no code.
+  d.closeButton.addEventListener("click", () =>
+    myPart(chat.session) === "guest" ? actions.close() : chat.wrapup.requestClose(actions.close),
+  );
   chat.wrapup = makeWrapup(chat, services, d.closeButton);
   d.pane = el(
     "section",

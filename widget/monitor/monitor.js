@@ -16,6 +16,8 @@
 //                   Available / Away
 //   wrapup.js, questions.js, code-editor.js, logout.js   the wrap-up, the Questions and
 //                   Codes tabs, logging out with chats in progress
+//   reports.js      the Reports tab: a library's chats over a range of dates, with charts,
+//                   their numbers as tables, and the CSV
 //   canned-picker.js, canned-editor.js   canned messages: the picker in each composer, the
 //                   admins' Canned messages tab
 //   library-settings.js, policy-editor.js   the admins' Library tab: settings, policy page;
@@ -46,6 +48,7 @@ import { setupPolicyEditor } from "./policy-editor.js";
 import { resetOffers } from "./offers.js";
 import { setupPassword } from "./password.js";
 import { setupQuestions } from "./questions.js";
+import { setupReports } from "./reports.js";
 import { provideQuestions, services } from "./services.js";
 import { carryOn, endSession, startSession } from "./session.js";
 import { setupStaff } from "./staff.js";
@@ -62,6 +65,7 @@ const librarySettings = setupLibrarySettings(services);
 const policyEditor = setupPolicyEditor(services);
 const cannedEditor = setupCannedEditor(services);
 const staff = setupStaff(services);
+const reports = setupReports(services);
 setupPassword({ carryOn });
 const logoutFlow = setupLogout({
   socket: () => state.socket,
@@ -75,6 +79,7 @@ const logoutFlow = setupLogout({
 
 onTabActivated((tab) => {
   if (tab === "questions") questions.activate();
+  if (tab === "reports") reports.activate();
   if (tab === "codes") codeEditor.activate();
   if (tab === "library") {
     librarySettings.activate();
@@ -104,6 +109,7 @@ startSession({
     policyEditor.reset();
     cannedEditor.reset();
     staff.reset();
+    reports.reset();
     logoutFlow.reset();
     colleagues.reset();
     availability.reset();

@@ -2,10 +2,13 @@
 // can do with it (answer, note, message the chat's librarian, close). Acting on a live chat
 // also shows in that chat (as QuestionPoint's question list did), which the detail warns about.
 // An admin of the patron's library may remove the patron's personal data at once, after
-// confirming (DELETE /api/questions/{id}/patron-data; docs/privacy.md).
+// confirming (DELETE /api/questions/{id}/patron-data; docs/privacy.md). Codes are shown by
+// their labels in the patron's library's lists (code-lists.js; the code itself once it is no
+// longer listed), and the patron's rating of the chat, when they gave one.
 
 import { dateTime, el, reason, uid } from "/widget/dom.js";
 import { limitAttrs } from "/widget/limits.js";
+import { codeLists } from "./code-lists.js";
 import { messageNode } from "./messages.js";
 import { SOURCE_TEXT, labelText, patronText, statusBadge } from "./question-status.js";
 
@@ -24,6 +27,7 @@ const ACTIVITY_TEXT = {
  */
 export function setupQuestionDetail(services, list) {
   let current = null; // the detail shown: GET /api/questions/{id}
+  let currentLists = null; // the code lists of its library, or null when they could not be read
 
   const d = {};
   d.title = el("h3", { className: "detail-title", attrs: { id: "question-detail-title", tabindex: "-1" } });
@@ -145,9 +149,15 @@ export function setupQuestionDetail(services, list) {
         ? [...fact("Patron's library", libraryText(q.library)), ...fact("Served by", libraryText(q.served_by_library))]
         : []),
       ...fact("Asked", el("time", { text: dateTime(q.created_at), attrs: { datetime: q.created_at } })),
-      ...(q.resolution ? fact("Resolution code", q.resolution) : []),
-      ...(q.descriptive?.length ? fact("Descriptive codes", q.descriptive.join(", ")) : []),
+      ...(q.resolution ? fact("Resolution code", codeLabel("resolution", q.resolution)) : []),
+      ...(q.descriptive?.length
+        ? fact("Descriptive codes", q.descriptive.map((code) => codeLabel("descriptive", code)).join(", "))
+        : []),
       ...(q.in_analytics === false ? fact("Analytics", "Left out of reports") : []),
+      ...(Number.isInteger(q.rating) ? fact("Patron's rating", `${q.rating} of 5`) : []),
+      ...(Number.isInteger(q.rating) && q.rating_comment
+        ? [el("dt", { text: "Patron's comment" }), el("dd", { className: "rating-comment", text: q.rating_comment })]
+        : []),
       ...fact("Question id", q.question_id),
     );
     const email = q.patron?.email;
@@ -241,6 +251,12 @@ export function setupQuestionDetail(services, list) {
     d.title.focus();
   }
 
+  /** A code's label in its library's list; the code itself once it is no longer there. */
+  function codeLabel(kind, code) {
+    const item = (currentLists?.[kind] || []).find((entry) => entry.code === code);
+    return item?.label || code;
+  }
+
   /** A chat served by a librarian of a partner library (the patron's library is another). */
   function partnerServed(q) {
     return Boolean(q.served_by_library) && q.served_by_library !== q.library;
@@ -266,7 +282,10 @@ export function setupQuestionDetail(services, list) {
       return;
     }
     if (!list.isSelected(id)) return;
+    const lists = await codeLists(services.rest, question.library).catch(() => null);
+    if (!list.isSelected(id)) return;
     current = question;
+    currentLists = lists;
     list.showError("");
     renderDetail(question);
     list.container.hidden = false;
@@ -334,6 +353,7 @@ export function setupQuestionDetail(services, list) {
     reset() {
       list.container.hidden = true;
       current = null;
+      currentLists = null;
     },
   };
 }

@@ -11,7 +11,7 @@ export const MUTE_KEY = "refdesk:monitor:muted";
 export const ASKED_KEY = "refdesk:monitor:asked-notifications";
 export const AWAY_KEY = "refdesk:monitor:away";
 
-const TABS = ["new", "mine", "questions", "all", "codes"];
+const TABS = ["new", "mine", "questions", "reports", "all", "codes"];
 
 function storage(kind) {
   try {

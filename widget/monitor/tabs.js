@@ -1,6 +1,6 @@
-// The tab list (New, My Active, Questions, All, Codes, Library, Canned messages, Staff): the ARIA tabs pattern
-// (arrows, Home and End move, Enter or Space selects, one tab stop) and the counts in the tabs'
-// names.
+// The tab list (New, My Active, Questions, Reports, All, Codes, Library, Canned messages, Staff):
+// the ARIA tabs pattern (arrows, Home and End move, Enter or Space selects, one tab stop) and the
+// counts in the tabs' names. Reports is every librarian's; the admins' tabs show only for admins.
 
 import { byId as $ } from "/widget/dom.js";
 import { updateBadges } from "./alerts.js";
@@ -22,7 +22,7 @@ export function onTabActivated(listener) {
   activated.push(listener);
 }
 
-/** Admins' tabs (All, Codes, Library, Canned messages) show only for admins. */
+/** Admins' tabs (All, Codes, Library, Canned messages, Staff) show only for admins. */
 export function showAdminTabs(isAdmin) {
   for (const name of ["all", "codes", "library", "canned", "staff"]) {
     ui.tabs.find((tab) => tab.dataset.tab === name).hidden = !isAdmin;

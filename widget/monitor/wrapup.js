@@ -2,6 +2,10 @@
 // for follow-up (create_ticket) and an internal note (internal_note). Collapsed while the
 // chat runs, opened when it ends. Codes come from the patron's library's lists; how many
 // descriptive codes a chat may have is the server's limit (limits.js).
+//
+// Reports count a chat closed without a resolution code as uncoded, so "Close chat" asks
+// first, in place, when this window knows of no saved code: none in the question it
+// pre-filled the form from (GET /api/questions/{id}) and none saved here since (set_codes).
 
 import { el, reason, uid } from "/widget/dom.js";
 import { limitAttrs, limitText, limits } from "/widget/limits.js";
@@ -11,7 +15,8 @@ import { codeLists } from "./code-lists.js";
  * @param chat      the monitor's chat ({session, ...})
  * @param services  {rest(path, options), socket(), openQuestion(id)}
  * @param closeButton  the pane's "Close chat" button, placed at the end of this section
- * @returns {{node: HTMLElement, update(session): void, focusStart(): void}}
+ * @returns {{node: HTMLElement, update(session): void, focusStart(): void,
+ *            isCoded(): Promise<boolean>, requestClose(close): Promise<void>}}
  */
 export function makeWrapup(chat, services, closeButton) {
   const sessionId = () => chat.session.session_id;
@@ -19,6 +24,8 @@ export function makeWrapup(chat, services, closeButton) {
   let chosen = []; // descriptive codes, in the order they were ticked
   let touched = false; // the librarian changed the codes form (a late prefill must not undo it)
   let ended = null;
+  let coded = false; // a resolution code is saved: in the question as read, or by set_codes here
+  let readEnded = false; // the question was read after the chat ended (codes set elsewhere before then show)
 
   // --- codes -------------------------------------------------------------------------------
   const resolutionId = uid("resolution");
@@ -153,6 +160,46 @@ export function makeWrapup(chat, services, closeButton) {
     if (d.node.open) loadCodes();
   });
 
+  // --- closing a chat with no code: asked first ---------------------------------------------
+  const askId = uid("close-uncoded");
+  d.closeUncoded = el("button", { className: "danger", text: "Close without a code", attrs: { type: "button" } });
+  d.chooseCode = el("button", { text: "Choose a code", attrs: { type: "button" } });
+  // Named briefly (its question is its description), so that "Resolution code" names only the select.
+  d.askClose = el(
+    "div",
+    {
+      className: "close-uncoded",
+      attrs: { role: "group", "aria-label": "Close without a code?", "aria-describedby": askId, hidden: true },
+    },
+    el("p", {
+      attrs: { id: askId },
+      text: "This chat has no resolution code. Choose one and save it, or close without a code (reports count it as uncoded).",
+    }),
+    el("div", { className: "close-uncoded-actions" }, d.closeUncoded, d.chooseCode),
+  );
+  closeButton.after(d.askClose);
+  let closing = null; // what "Close without a code" does
+  d.closeUncoded.addEventListener("click", () => {
+    const close = closing;
+    hideAsk();
+    if (close) close();
+  });
+  d.chooseCode.addEventListener("click", () => {
+    hideAsk();
+    d.resolution.removeAttribute("aria-invalid");
+    (d.resolution.disabled ? d.summary : d.resolution).focus();
+  });
+  d.askClose.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    hideAsk();
+    closeButton.focus();
+  });
+
+  function hideAsk() {
+    closing = null;
+    d.askClose.hidden = true;
+  }
+
   // --- behaviour -----------------------------------------------------------------------------
 
   function renderCount() {
@@ -175,12 +222,14 @@ export function makeWrapup(chat, services, closeButton) {
   let loading = null;
   function loadCodes() {
     if (loading) return loading;
+    readEnded = chat.session.status === "ended";
     loading = Promise.all([
       codeLists(services.rest, chat.session.library),
       services.rest(`/questions/${encodeURIComponent(sessionId())}`).catch(() => null),
     ])
       .then(([lists, question]) => {
         fillCodes(lists);
+        if (question?.resolution) coded = true;
         if (question && !touched) prefill(question);
       })
       .catch((error) => {
@@ -249,6 +298,8 @@ export function makeWrapup(chat, services, closeButton) {
       });
       d.codesSaved.textContent = "Codes saved";
       d.limit.textContent = "";
+      coded = true;
+      hideAsk();
     } catch (error) {
       d.codesError.textContent = `Codes not saved: ${reason(error)}`;
     } finally {
@@ -300,6 +351,20 @@ export function makeWrapup(chat, services, closeButton) {
     }
   }
 
+  /** Whether a resolution code is saved, as far as this window knows (the question read when
+   * the wrap-up opened, or set_codes here); false when that could not be read. */
+  async function isCoded() {
+    if (!coded) await loadCodes();
+    if (!coded && !readEnded) {
+      // Read while the chat was live (the wrap-up opened early): read it again, now it has ended.
+      readEnded = chat.session.status === "ended";
+      const question = await services.rest(`/questions/${encodeURIComponent(sessionId())}`).catch(() => null);
+      if (question?.resolution) coded = true;
+    }
+    return coded;
+  }
+  let checking = false; // a Close waiting for isCoded
+
   renderCount();
 
   return {
@@ -309,6 +374,23 @@ export function makeWrapup(chat, services, closeButton) {
       const isEnded = session.status === "ended";
       if (isEnded && ended !== true) d.node.open = true;
       ended = isEnded;
+    },
+    isCoded,
+    /** "Close chat": `close()` at once when the chat is coded; otherwise ask first. */
+    async requestClose(close) {
+      if (checking) return;
+      checking = true;
+      const known = await isCoded().finally(() => {
+        checking = false;
+      });
+      if (known) {
+        hideAsk();
+        close();
+        return;
+      }
+      closing = close;
+      d.askClose.hidden = false;
+      d.chooseCode.focus();
     },
     focusStart() {
       if (!d.node.open) d.node.open = true;
