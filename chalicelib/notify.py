@@ -90,7 +90,7 @@ def queue_positions(queue: str, behind: str) -> None:
     """The line in `queue` moved for every request made after `behind` (one left or came
     back ahead of them): each of those patrons hears their new place. One Query a change,
     one post a patron whose place changed."""
-    for place, waiting in enumerate(access.waiting_requests(queue), start=1):
+    for place, waiting in enumerate(access.waiting_line(queue), start=1):
         if waiting.created_at > behind and waiting.patron_connection:
             delivery.send(
                 [waiting.patron_connection], QueuePosition(session_id=waiting.session_id, position=place)

@@ -115,8 +115,24 @@ def session(session_id: str) -> ChatSession:
         raise NotFound("There is no such chat.") from None
 
 
+def _whole(found: Iterator[ChatSession]) -> list[ChatSession]:
+    """The chats a keys-only index named, read whole and consistently (BatchGetItem, 100 a
+    request), in the index's order; one that is gone meanwhile is left out."""
+    order = [session.session_id for session in found]
+    if not order:
+        return []
+    read = {s.session_id: s for s in ChatSession.batch_get(order, consistent_read=True)}
+    return [read[session_id] for session_id in order if session_id in read]
+
+
 def waiting_requests(queue: str) -> list[ChatSession]:
-    """A queue's line, oldest first."""
+    """A queue's line, oldest first, as whole chats (the New tab)."""
+    return _whole(ChatSession.waiting.query(queue))
+
+
+def waiting_line(queue: str) -> list[ChatSession]:
+    """A queue's line, oldest first, as the index holds it: each request's `session_id`,
+    `created_at` and `patron_connection` only (places in line)."""
     return list(ChatSession.waiting.query(queue))
 
 
@@ -126,12 +142,12 @@ def place_in_line(queue: str, created_at: str) -> int:
 
 
 def live_sessions(library_id: str) -> list[ChatSession]:
-    return list(ChatSession.live.query(library_id))
+    return _whole(ChatSession.live.query(library_id))
 
 
 def open_sessions_of(librarian: str) -> list[ChatSession]:
     """The librarian's My Active tab: chats they own until they close them."""
-    return list(ChatSession.open_for_librarian.query(librarian))
+    return _whole(ChatSession.open_for_librarian.query(librarian))
 
 
 def chats_past_patron_grace(now: str) -> list[str]:

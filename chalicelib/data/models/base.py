@@ -8,7 +8,7 @@ from typing import Any
 
 from pynamodb.attributes import JSONAttribute
 from pynamodb.connection import Connection as DynamoConnection
-from pynamodb.indexes import AllProjection
+from pynamodb.indexes import AllProjection, Projection
 from pynamodb.transactions import TransactWrite
 
 from ...config import settings
@@ -24,8 +24,10 @@ def table_meta(name: str) -> Any:
     return type("Meta", (_Meta,), {"table_name": _settings.table(name)})
 
 
-def index_meta(name: str, projection: type = AllProjection) -> Any:
-    return type("Meta", (), {"index_name": name, "projection": projection()})
+def index_meta(name: str, projection: type | Projection = AllProjection) -> Any:
+    """An index's Meta; `projection` a PynamoDB projection class, or an instance (INCLUDE)."""
+    chosen = projection() if isinstance(projection, type) else projection
+    return type("Meta", (), {"index_name": name, "projection": chosen})
 
 
 def _compact(value: Any) -> str:

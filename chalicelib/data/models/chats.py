@@ -11,27 +11,32 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from ...statuses import Status
 from .base import index_meta, table_meta
 
+# The queue views' indexes carry keys (and the waiting line its patrons' sockets), not whole
+# chats: an attribute an index projects is written again in the index whenever it changes,
+# and `last_seq` changes with every message. Their readers fetch the chats themselves
+# (data/access.py: one BatchGetItem, consistent, for up to 100).
+
 
 class WaitingByQueue(GlobalSecondaryIndex):
-    Meta = index_meta("waiting-index")
+    Meta = index_meta("waiting-index", IncludeProjection(["patron_connection"]))
     waiting_queue = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
 class LiveByLibrary(GlobalSecondaryIndex):
-    Meta = index_meta("live-index")
+    Meta = index_meta("live-index", KeysOnlyProjection)
     live_library = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
 class OpenByLibrarian(GlobalSecondaryIndex):
-    Meta = index_meta("open-index")
+    Meta = index_meta("open-index", KeysOnlyProjection)
     open_librarian = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
