@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import html
 import json
 import os
@@ -47,6 +48,9 @@ PAGE_POLICY = (
 )
 MONITOR_POLICY = PAGE_POLICY + "; frame-ancestors 'none'"
 MONITOR = (WIDGET / "monitor").resolve()
+# Frames of one socket handled at once (API Gateway invokes the function for each frame, with
+# no order between them; this bounds what one socket can take of the worker threads).
+FRAMES_AT_ONCE = 8
 
 
 def _page_headers(target: Path) -> dict[str, str]:
@@ -162,6 +166,8 @@ class Gateway:
         self.user_agents: dict[str, str] = {}
         self.peers: dict[str, str] = {}  # the address each socket came from, as GET @connections says
         self.disconnects_to_lose = 0  # POST /dev/lose_next_disconnect: API Gateway's is best-effort
+        self.messages_to_lose: dict[str, int] = {}  # POST /dev/lose_next_message: connection -> count
+        self.in_flight: set[asyncio.Task[None]] = set()  # frames being handled, every socket's
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="lambda")
         self.rest = LocalGateway(self.app, Config.create(chalice_app=self.app, lambda_timeout=60))
         self.ws_handlers = {
@@ -232,6 +238,7 @@ class Gateway:
         self.sockets[connection_id] = socket
         self.user_agents[connection_id] = request.headers.get("User-Agent", "")
         self.peers[connection_id] = _peer(request)
+        slots = asyncio.Semaphore(FRAMES_AT_ONCE)
         try:
             async for frame in socket:
                 if frame.type == WSMsgType.TEXT:
@@ -242,13 +249,19 @@ class Gateway:
                     continue
                 self.last_active[connection_id] = _now_ms()
                 event = self._ws_event("$default", "MESSAGE", connection_id, request, body)
-                result = await self.invoke(self.ws_handlers["$default"], event)
-                await self._route_response(socket, result)
+                # As API Gateway: each frame is its own invocation, and one socket's frames run
+                # at once and may finish out of order. At most FRAMES_AT_ONCE per socket are
+                # in flight; the next frame is read when one of them is done.
+                await slots.acquire()
+                task = asyncio.create_task(self._frame(socket, event))
+                self.in_flight.add(task)
+                task.add_done_callback(functools.partial(self._frame_done, slots))
         finally:
             self.sockets.pop(connection_id, None)
             self.last_active.pop(connection_id, None)
             self.user_agents.pop(connection_id, None)
             self.peers.pop(connection_id, None)
+            self.messages_to_lose.pop(connection_id, None)
             if self.disconnects_to_lose:
                 self.disconnects_to_lose -= 1
             else:
@@ -256,6 +269,17 @@ class Gateway:
                 await self.invoke(self.ws_handlers["$disconnect"], event)
             self.connected_at.pop(connection_id, None)
         return socket
+
+    def _frame_done(self, slots: asyncio.Semaphore, task: asyncio.Task[None]) -> None:
+        self.in_flight.discard(task)
+        slots.release()
+
+    async def _frame(self, socket: web.WebSocketResponse, event: dict[str, Any]) -> None:
+        try:
+            result = await self.invoke(self.ws_handlers["$default"], event)
+            await self._route_response(socket, result)
+        except Exception as error:  # as a Lambda error: the frame is lost, the socket stays
+            print(f"frame failed: {error!r}", flush=True)
 
     @staticmethod
     async def _route_response(socket: web.WebSocketResponse, result: Any) -> None:
@@ -292,8 +316,12 @@ class Gateway:
                 status=413,
                 headers={"x-amzn-ErrorType": "PayloadTooLargeException"},
             )
+        text = data.decode("utf-8")
+        if self.messages_to_lose.get(connection_id) and '"type":"message"' in text:
+            self.messages_to_lose[connection_id] -= 1  # accepted, never delivered
+            return web.Response(status=200)
         try:
-            await socket.send_str(data.decode("utf-8"))
+            await socket.send_str(text)
         except ConnectionError:
             return self._gone(connection_id)
         self.last_active[connection_id] = _now_ms()
@@ -413,6 +441,17 @@ class Gateway:
         self.disconnects_to_lose += 1
         return web.json_response({"disconnects_to_lose": self.disconnects_to_lose})
 
+    async def dev_lose_next_message(self, request: web.Request) -> web.Response:
+        """The next `message` event posted to each socket whose User-Agent contains
+        `?user_agent=` is taken and never delivered: a page must notice the gap in `seq`."""
+        needle = request.query.get("user_agent", "")
+        if not needle:
+            return web.json_response({"code": "bad_request", "message": "Say ?user_agent=."}, status=400)
+        chosen = [c for c, agent in self.user_agents.items() if needle in agent]
+        for connection_id in chosen:
+            self.messages_to_lose[connection_id] = self.messages_to_lose.get(connection_id, 0) + 1
+        return web.json_response({"sockets": len(chosen)})
+
     async def dev_drop_sockets(self, request: web.Request) -> web.Response:
         """Close every socket whose User-Agent contains `?user_agent=`: a browser's Wi-Fi drops."""
         needle = request.query.get("user_agent", "")
@@ -478,6 +517,7 @@ class Gateway:
         app.router.add_get("/dev/sockets", self.dev_sockets)
         app.router.add_post("/dev/lose_next_disconnect", self.dev_lose_next_disconnect)
         app.router.add_post("/dev/drop_sockets", self.dev_drop_sockets)
+        app.router.add_post("/dev/lose_next_message", self.dev_lose_next_message)
         app.router.add_post("/dev/fixtures", self.dev_fixtures)
         return app
 

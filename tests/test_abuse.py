@@ -181,6 +181,8 @@ def _replies(client, refs: list[str], timeout: float = 30) -> dict[str, dict]:
 
 
 def test_a_burst_of_200_messages_relays_the_first_and_refuses_the_rest_with_a_time_to_retry(scenario):
+    """One socket's frames are handled at once and finish in any order (as API Gateway's), so
+    which of the burst win the bucket's last tokens is not fixed; how many is."""
     librarian = scenario.monitoring(scenario.librarian)
     patron, session_id, _ = _accepted_chat(scenario, librarian, scenario.email("burst"))
     started = time.monotonic()
@@ -188,27 +190,31 @@ def test_a_burst_of_200_messages_relays_the_first_and_refuses_the_rest_with_a_ti
     replies = _replies(patron, refs)
     elapsed = time.monotonic() - started
     assert len(replies) == 200  # every frame answered: an ack or an error
-    acked = [ref for ref in refs if replies[ref]["type"] == "ack"]
-    refused = [replies[ref] for ref in refs if replies[ref]["type"] == "error"]
+    acked = sorted(
+        (ref for ref in refs if replies[ref]["type"] == "ack"), key=lambda ref: replies[ref]["seq"]
+    )
+    refused = [ref for ref in refs if replies[ref]["type"] == "error"]
     burst = rate_limit.PATRON_MESSAGES.burst
     assert burst <= len(acked) <= burst + int(elapsed) + 1
-    assert all(replies[ref]["type"] == "ack" for ref in refs[:burst])  # the first ones went
     assert len(acked) + len(refused) == 200
-    assert all(_is_retry_later(r) for r in refused), refused[:3]
-    # The librarian got exactly the messages acknowledged, in order.
+    assert all(_is_retry_later(replies[ref]) for ref in refused), [replies[ref] for ref in refused[:3]]
+    # The librarian got exactly the messages acknowledged, in the order of their seqs.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        relayed = [f["text"] for f in librarian.of_type("message") if f["text"].startswith("spam ")]
+        relayed = sorted(
+            (f for f in librarian.of_type("message") if f["text"].startswith("spam ")), key=lambda f: f["seq"]
+        )
         if len(relayed) >= len(acked):
             break
         time.sleep(0.05)
-    assert relayed == [f"spam {refs.index(ref)}" for ref in acked]
+    assert [f["text"] for f in relayed] == [f"spam {refs.index(ref)}" for ref in acked]
+    assert [f["seq"] for f in relayed] == [replies[ref]["seq"] for ref in acked]
 
     # After the time it was told, the patron is heard again; a refused ref sent again goes too.
-    time.sleep(refused[-1]["retry_after"])
-    again = patron.call("send_message", session_id=session_id, text="spam 199", ref=refs[-1])
+    time.sleep(max(replies[ref]["retry_after"] for ref in refused))
+    again = patron.call("send_message", session_id=session_id, text="spam again", ref=refused[-1])
     assert again["type"] == "ack", again
-    librarian.wait(lambda f: f.get("type") == "message" and f["text"] == "spam 199")
+    librarian.wait(lambda f: f.get("type") == "message" and f["text"] == "spam again")
 
 
 def test_messages_sent_at_once_from_many_sockets_cannot_beat_the_chats_bucket(scenario):

@@ -10,6 +10,8 @@ does not grow with the chat. A chat holds at most CHAT_MESSAGES messages from pe
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +24,11 @@ from ..statuses import LIVE, Kind, Role
 from . import rate_limit
 
 _MAX_ATTEMPTS = 20
+# Writers that keep losing the race for the next number back off a little, at random, so that
+# they do not collide again in step; one that still loses is told to try again in a moment
+# (rate_limited): a crowded chat slows down, and nothing sent is lost (the pages resend).
+_BACKOFF_S = 0.004
+_BUSY_RETRY_S = 1
 # How long a client's ref is kept. A retry comes within minutes (a page resends what was not
 # acknowledged as soon as its socket is back), never a day later.
 REF_LIFETIME = timedelta(days=1)
@@ -72,7 +79,7 @@ def append(
     chat that has ended or is full."""
     ref_key = f"{author.key}:{ref}" if ref else None
     counted = author.role != Role.SYSTEM if counted is None else counted
-    for _ in range(_MAX_ATTEMPTS):
+    for attempt in range(_MAX_ATTEMPTS):
         refused = _refusal(session, require_live=require_live, counted=counted)
         if refused is not None:
             seen = access.ref_seq(session.session_id, ref_key) if ref_key else None
@@ -102,10 +109,12 @@ def append(
                 return Appended(None, seen, session)
             continue  # the ref expired just now: write the message as new
         except ChatChanged:
+            time.sleep(random.uniform(0, _BACKOFF_S * min(2**attempt, 16)))
             session = access.session(session.session_id)
             continue
         return Appended(message, seq, session)
-    raise RuntimeError(f"could not append to {session.session_id}: too much contention")
+    observability.count("AppendContention")
+    raise RateLimited("Many messages are arriving in this chat at once; sending again in a moment.", _BUSY_RETRY_S)
 
 
 def _refusal(session: ChatSession, *, require_live: bool, counted: bool) -> RefdeskError | None:
