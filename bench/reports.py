@@ -29,7 +29,6 @@ os.environ.update(
     }
 )
 
-import boto3
 from botocore.handlers import BUILTIN_HANDLERS
 from moto import mock_aws
 
@@ -58,21 +57,20 @@ def _seed(chats: int, days: int) -> tuple[int, int]:
     """`chats` ended chats spread over `days` days; returns (counted chats, day items)."""
     from chalicelib.data import report_counts
     from chalicelib.data.models import ReportRow
-    from chalicelib.domain import reports
+    from devstack import demo_reports
 
     rng = random.Random(7)
     librarians = [f"librarian{n}@bench.example" for n in range(12)]
     resolutions = ["answered", "followup_by_me", "referred", "patron_left", None]
     descriptive = ["genealogy", "local_history", "catalog_search", "database_help", "citation_help"]
-    days_counts: dict[str, Counter[str]] = {}
-    counted = 0
-    with ReportRow.batch_write() as batch:
-        for n in range(chats):
-            created = START + timedelta(days=rng.randrange(days), seconds=rng.randrange(8 * 3600, 22 * 3600))
-            accepted = rng.random() > 0.08
-            wait = rng.randint(2, 240)
-            took = rng.randint(60, 2400)
-            row = ReportRow(
+    rows = []
+    for n in range(chats):
+        created = START + timedelta(days=rng.randrange(days), seconds=rng.randrange(8 * 3600, 22 * 3600))
+        accepted = rng.random() > 0.08
+        wait = rng.randint(2, 240)
+        took = rng.randint(60, 2400)
+        rows.append(
+            ReportRow(
                 library=LIBRARY,
                 row_key=report_counts.row_key(created.isoformat(), f"s{n:06d}"),
                 revision=1,
@@ -90,19 +88,9 @@ def _seed(chats: int, days: int) -> tuple[int, int]:
                 descriptive=rng.sample(descriptive, rng.randint(0, 3)) or None,
                 rating=rng.randint(1, 5) if accepted and rng.random() < 0.3 else None,
             )
-            counted += bool(row.counted)
-            batch.save(row)
-            days_counts.setdefault(created.date().isoformat(), Counter()).update(reports.contribution(row))
-    client = boto3.client("dynamodb")
-    table = ReportRow.Meta.table_name.replace("report_rows", "report_days")
-    items = [
-        {"library": {"S": LIBRARY}, "day": {"S": day}, **{k: {"N": str(v)} for k, v in counts.items() if v}}
-        for day, counts in days_counts.items()
-    ]
-    for start in range(0, len(items), 25):
-        batch_items = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
-        client.batch_write_item(RequestItems={table: batch_items})
-    return counted, len(items)
+        )
+    demo_reports.save(rows)
+    return sum(bool(row.counted) for row in rows), len({row.created_at[:10] for row in rows})
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -9,7 +10,7 @@ from chalicelib import clock
 from chalicelib.data.models import POLICY, Library, LibraryText, Staff
 from chalicelib.domain.auth import hash_password
 
-from . import demo_canned, demo_policies
+from . import demo_canned, demo_policies, demo_reports
 
 PASSWORD = "demo-password"
 
@@ -52,6 +53,17 @@ def load() -> None:
     for email, name, library, is_admin in LIBRARIANS:
         save_staff(email, name, library, PASSWORD, is_admin=is_admin)
     demo_canned.load()
+    # A month of past chats, so the Reports tab has something to show (today's are real).
+    yesterday = clock.now().date() - timedelta(days=1)
+    demo_reports.save(
+        demo_reports.past_chats(
+            "demo-public",
+            ["alice@demo-public.example", "bob@demo-public.example"],
+            last=yesterday,
+            days=30,
+            partner=("demo-univ", "carol@demo-univ.example"),
+        )
+    )
 
 
 def load_fixtures(spec: dict[str, Any]) -> None:
