@@ -9,7 +9,6 @@ as `python -m bench.reports` (`make bench` runs it too).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import time
@@ -19,18 +18,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest.mock import patch
 
-os.environ.update(
-    {
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "REFDESK_TABLE_PREFIX": "refdesk-bench",
-        "REFDESK_TOKEN_SECRET": "bench-secret",
-    }
-)
-
 from botocore.handlers import BUILTIN_HANDLERS
 from moto import mock_aws
+
+from bench import inprocess  # noqa: F401 - the environment first
 
 LIBRARY = "bench-library"
 START = datetime(2025, 12, 1, tzinfo=UTC)

@@ -11,22 +11,13 @@ question, patron and librarian (and a client ref on every message). Run as
 from __future__ import annotations
 
 import math
-import os
 from decimal import Decimal
 from typing import Any
 
-os.environ.update(
-    {
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "REFDESK_TABLE_PREFIX": "refdesk-bench",
-        "REFDESK_TOKEN_SECRET": "bench-secret",
-    }
-)
-
 import boto3
 from moto import mock_aws
+
+from bench import inprocess  # noqa: F401 - the environment first
 
 TARGET_INDEX_WRU = 0
 TARGET_FLATNESS = 1.10  # message 200 costs at most this much more than message 10

@@ -35,3 +35,16 @@ def accept(page: Any, name: str) -> Any:
     pane = page.get_by_role("region", name=f"Chat with {name}")
     expect(pane).to_be_visible()
     return pane
+
+
+def coded_and_rated_chat(scenario: Any, desk: Any, *, resolution: str, rating: int, comment: str) -> str:
+    """A chat `desk` (a monitoring librarian's socket) accepted, coded with `resolution` and two
+    descriptive codes, ended, and its patron then rated; returns its session id."""
+    patron, requested = scenario.chat("Where are the parish registers?", name="Pat")
+    session_id = requested["session_id"]
+    assert desk.call("accept", session_id=session_id)["type"] == "accepted"
+    codes = {"resolution": resolution, "descriptive": ["genealogy", "local_history"]}
+    assert desk.call("set_codes", session_id=session_id, **codes)["type"] == "ack"
+    assert desk.call("end_chat", session_id=session_id)["type"] == "ack"
+    assert patron.call("rate", session_id=session_id, rating=rating, comment=comment)["type"] == "ack"
+    return str(session_id)

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from chalicelib import clock
 from devstack.client import http
-from tests.browser.monitor_pages import sign_in
+from tests.browser.monitor_pages import coded_and_rated_chat, sign_in
 from tests.browser.support import axe_violations, screenshot
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -54,20 +54,7 @@ def created(scenario, session_id: str) -> datetime:
 def make_chats(scenario) -> tuple[str, str]:
     """One chat accepted, coded, rated and ended; one given up because nobody took it."""
     desk = scenario.monitoring(scenario.librarian)
-    patron, first = scenario.chat("Where are the parish registers?", name="Pat")
-    answered = first["session_id"]
-    assert desk.call("accept", session_id=answered)["type"] == "accepted"
-    coded = desk.call(
-        "set_codes",
-        session_id=answered,
-        resolution="answered",
-        descriptive=["genealogy", "local_history"],
-        analytics=True,
-    )
-    assert coded["type"] == "ack", coded
-    assert desk.call("end_chat", session_id=answered)["type"] == "ack"
-    assert patron.call("rate", session_id=answered, rating=4, comment="Very helpful")["type"] == "ack"
-
+    answered = coded_and_rated_chat(scenario, desk, resolution="answered", rating=4, comment="Very helpful")
     waiting, second = scenario.chat("Is anyone there?", name="Una")
     unanswered = second["session_id"]
     scenario.stack.run_job("escalate_waiting", _later(seconds=601))

@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import expect
 
 from devstack.client import http
-from tests.browser.monitor_pages import accept, sign_in
+from tests.browser.monitor_pages import accept, coded_and_rated_chat, sign_in
 from tests.browser.support import axe_violations, screenshot
 
 ASK = (
@@ -176,20 +176,8 @@ def fact(detail, term: str):
 
 def test_the_question_detail_shows_code_labels_and_the_patrons_rating(scenario, new_page):
     desk = scenario.monitoring(scenario.librarian)
-    patron, requested = scenario.chat("Where are the parish registers?", name="Pat")
-    rated = requested["session_id"]
-    assert desk.call("accept", session_id=rated)["type"] == "accepted"
-    coded = desk.call(
-        "set_codes",
-        session_id=rated,
-        resolution="followup_by_me",
-        descriptive=["genealogy", "local_history"],
-        analytics=True,
-    )
-    assert coded["type"] == "ack", coded
-    desk.call("end_chat", session_id=rated)
     comment = 'Very helpful, thank you! <img src=x onerror="window.__pwned=1">'
-    assert patron.call("rate", session_id=rated, rating=4, comment=comment)["type"] == "ack"
+    coded_and_rated_chat(scenario, desk, resolution="followup_by_me", rating=4, comment=comment)
     _, other = scenario.chat("Is the café open?", name="Quinn")
     assert desk.call("accept", session_id=other["session_id"])["type"] == "accepted"
     desk.call("end_chat", session_id=other["session_id"])
