@@ -11,6 +11,7 @@ import { clockTime, el, safeUrl, byId as $ } from "/widget/dom.js";
 import { applyLimits, limits, setLimits } from "/widget/limits.js";
 import { placeInLine } from "/widget/queue-position.js";
 import { RefdeskSocket, api, endpoints } from "/widget/refdesk-socket.js";
+import { SeqGaps } from "/widget/seq-gaps.js";
 
 const params = new URLSearchParams(location.search);
 const library = params.get("library") || decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
@@ -38,6 +39,10 @@ const state = {
   libraryName: "",
   focusOnShow: false, // the widget was opened before anything was shown
 };
+
+// A gap in the seqs shown (a post lost or late; a librarian's note, never shown here) is given a
+// moment, then filled from `history` (seq-gaps.js).
+const gaps = new SeqGaps(fillGap);
 
 // --- views ---------------------------------------------------------------------------------
 
@@ -83,6 +88,7 @@ function forget() {
   state.sessionId = state.token = state.session = state.position = state.followUpOffered = state.rated = null;
   rating.reset();
   state.messages.clear();
+  gaps.reset();
   $("messages").replaceChildren();
   $("earlier").hidden = true;
 }
@@ -100,6 +106,7 @@ function socket() {
 async function resume(sock) {
   if (!state.token) return;
   const after = state.messages.size ? Math.max(...state.messages.keys()) : 0;
+  gaps.reset(); // the resume brings everything after `after`: no gap is known until it has
   try {
     const reply = await sock.request("resume", { patron_token: state.token, after_seq: after });
     for (const message of reply.messages) addMessage(message);
@@ -108,7 +115,12 @@ async function resume(sock) {
     if (Number.isInteger(position)) state.position = position;
     const ended = reply.session.status === "ended";
     applySession({ ...reply.session, ...(ended && reply.follow_up ? { follow_up: reply.follow_up } : {}) });
-    await fillIn(sock, after, reply).catch((error) => console.warn("refdesk: catching up failed", error));
+    const filled = await fillIn(sock, after, reply).then(
+      () => true,
+      (error) => console.warn("refdesk: catching up failed", error),
+    );
+    // Caught up: no gap below last_seq. Not caught up: a gap above `after`, filled later.
+    gaps.settle(filled ? reply.session.last_seq : after);
   } catch (error) {
     if (error.code === "forbidden" || error.code === "not_found") {
       forget();
@@ -150,6 +162,7 @@ function onFrame(frame) {
 function addMessage(message) {
   if (state.messages.has(message.seq)) return;
   state.messages.set(message.seq, message);
+  gaps.arrived(message.seq);
   if (state.slowedDown && message.from.role === "patron") {
     state.slowedDown = false; // what was held back is going out again
     $("composer-error").textContent = "";
@@ -188,6 +201,18 @@ async function fillIn(sock, after, reply) {
     more = Boolean(page.more_before) && found.length > 0;
     if (found.length) before = Math.min(...found.map((m) => m.seq));
   }
+}
+
+/** Fill a gap that did not close by itself: the messages after `after` (the highest held in
+ * order), with any that did not fit in the reply. Resolves with the `history` reply. */
+async function fillGap(after) {
+  const sock = socket();
+  const sessionId = state.sessionId;
+  const reply = await sock.request("history", { session_id: sessionId, patron_token: state.token, after_seq: after });
+  if (state.sessionId !== sessionId) return null; // that chat was put away meanwhile
+  for (const message of reply.messages || []) addMessage(message);
+  await fillIn(sock, after, reply);
+  return reply;
 }
 
 /** "Show earlier messages": the page before the oldest message held, put in place without
@@ -370,6 +395,7 @@ async function startChat(event) {
     state.token = reply.patron_token;
     state.email = email || null;
     state.position = Number.isInteger(reply.position) ? reply.position : null;
+    gaps.reset(0); // a new chat: its messages start at 1
     saveChat(storageKey, state);
     applySession({ status: "waiting" });
     show("chat");

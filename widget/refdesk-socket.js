@@ -3,11 +3,17 @@
 // - request(action, fields) sends a frame with a fresh `ref` and resolves with the reply
 //   (or rejects with the error frame), as docs/protocol.md describes.
 // - sendReliably(action, fields) keeps the frame until its `ack` arrives and sends it again,
-//   with the same `ref`, after every reconnect: the server stores it once.
+//   with the same `ref`, after every reconnect: the server stores it once. These frames go out
+//   one at a time, in the order given: the next when the previous is answered (its ack, or an
+//   error that is final). The service handles one socket's frames concurrently (API Gateway
+//   invokes a Lambda per frame), so two messages sent together could be numbered (seq) in the
+//   other order; one at a time, a person's messages keep the order they were written in.
 // - A frame refused as `rate_limited` is kept and sent again after the `retry_after` seconds
-//   the service gave; the page hears of the refusal through onFrame (to say so).
+//   the service gave (the frames behind it wait too, still in order); the page hears of the
+//   refusal through onFrame (to say so).
 // - A dropped socket reconnects with a backoff; `onOpen` runs first on every new socket (the
-//   patron resumes, the librarian monitors), then the unacknowledged frames go again.
+//   patron resumes, the librarian monitors), then the unacknowledged frames go again, in
+//   order, one at a time.
 // - `heartbeat` every 5 minutes keeps API Gateway's 10-minute idle timeout away, and before
 //   its 2-hour limit the socket is replaced by a new one, opened first, so nobody notices.
 
@@ -38,7 +44,9 @@ export class RefdeskSocket {
     this.recycleMs = hooks.recycleMs || RECYCLE_MS;
     this.ws = null;
     this.waiting = new Map(); // ref -> {resolve, reject, timer}
-    this.unacked = new Map(); // ref -> frame
+    this.unacked = new Map(); // ref -> frame, in the order sendReliably was given them
+    this.inFlight = null; // the ref of the one unacked frame sent and not answered yet
+    this.inFlightTimer = null; // sends it again (same ref) if no answer comes
     this.resendTimer = null; // set while frames wait out a rate_limited reply
     this.attempt = 0;
     this.dialing = null; // the socket of a (re)connect attempt not yet open
@@ -57,6 +65,7 @@ export class RefdeskSocket {
   close() {
     this.stopped = true;
     this._clearTimers();
+    clearTimeout(this.inFlightTimer);
     if (this.ws) this.ws.close(1000, "bye");
     this._setStatus("closed");
   }
@@ -87,12 +96,12 @@ export class RefdeskSocket {
     });
   }
 
-  /** Send now if possible; in any case keep the frame until its ack, and resend it on reconnect. */
+  /** Queue the frame behind any unanswered ones (it is sent at once if there are none); keep it
+   * until its ack, and resend it on reconnect. Returns its ref. */
   sendReliably(action, fields = {}) {
     const ref = newRef();
-    const frame = { action, ref, ...fields };
-    this.unacked.set(ref, frame);
-    if (this.isOpen) this._send(frame);
+    this.unacked.set(ref, { action, ref, ...fields });
+    this._sendNextReliable();
     return ref;
   }
 
@@ -107,6 +116,32 @@ export class RefdeskSocket {
     if (!ws || ws.readyState !== WebSocket.OPEN) return false;
     ws.send(JSON.stringify(frame));
     return true;
+  }
+
+  /** Send the oldest unacked frame, unless one is already waiting for its answer, the service
+   * asked us to wait (rate_limited), or the socket is not open: one at a time keeps the order
+   * (the service would handle two frames at once, and number them either way). */
+  _sendNextReliable() {
+    if (this.inFlight || this.resendTimer || !this.isOpen) return;
+    const next = this.unacked.values().next();
+    if (next.done) return;
+    const frame = next.value;
+    this.inFlight = frame.ref;
+    this._send(frame);
+    // An answer can be lost (a failed invocation): the same ref again is stored once.
+    clearTimeout(this.inFlightTimer);
+    this.inFlightTimer = setTimeout(() => {
+      if (this.inFlight !== frame.ref) return;
+      this.inFlight = null;
+      this._sendNextReliable();
+    }, REQUEST_TIMEOUT_MS);
+  }
+
+  /** No answer is awaited for the frame in flight any more (a new socket, or told to wait): it
+   * goes again from _sendNextReliable, still first in line. */
+  _forgetInFlight() {
+    this.inFlight = null;
+    clearTimeout(this.inFlightTimer);
   }
 
   _setStatus(status) {
@@ -151,7 +186,8 @@ export class RefdeskSocket {
     }
     if (this.ws !== ws || ws.readyState !== WebSocket.OPEN) return; // replaced, or dropped meanwhile
     this._setStatus("open");
-    for (const frame of this.unacked.values()) this._send(frame);
+    this._forgetInFlight(); // its answer would have come on the old socket: send it again, first
+    this._sendNextReliable();
     for (const resolve of this.openWaiters.splice(0)) resolve(this);
     if (recycling && old) old.close(1000, "replaced");
     this.timers.push(setInterval(() => this._send({ action: "heartbeat" }), HEARTBEAT_MS));
@@ -179,14 +215,15 @@ export class RefdeskSocket {
     this.timers.push(setTimeout(() => this._open(false), delay));
   }
 
-  /** Send every unacknowledged frame again, in order, `seconds` from now (once, however many
-   * frames were refused meanwhile). */
+  /** Hold every unacknowledged frame for `seconds`, then send them on again, in order, one at a
+   * time (the wait starts once, however many refusals came meanwhile). */
   _resendLater(seconds) {
+    this._forgetInFlight();
     if (this.resendTimer) return;
     const ms = Math.max(1, Number(seconds) || 5) * 1000;
     this.resendTimer = setTimeout(() => {
       this.resendTimer = null;
-      if (this.isOpen) for (const frame of this.unacked.values()) this._send(frame);
+      this._sendNextReliable();
     }, ms);
   }
 
@@ -205,11 +242,17 @@ export class RefdeskSocket {
     } catch {
       return;
     }
-    if (frame.ref && frame.type === "ack") this.unacked.delete(frame.ref);
-    if (frame.ref && frame.type === "error" && this.unacked.has(frame.ref)) {
-      // Asked to slow down: kept, and sent again when the service said it would take it.
-      if (frame.code === "rate_limited") this._resendLater(frame.retry_after);
-      else this.unacked.delete(frame.ref); // refused for good (the chat ended, say): do not resend
+    if (frame.ref && this.unacked.has(frame.ref) && (frame.type === "ack" || frame.type === "error")) {
+      if (frame.type === "error" && frame.code === "rate_limited") {
+        // Asked to slow down: kept, and sent again (those behind it after it) when the service
+        // said it would take it.
+        this._resendLater(frame.retry_after);
+      } else {
+        // Acked, or refused for good (the chat ended, say): not sent again; the next one goes.
+        this.unacked.delete(frame.ref);
+        if (this.inFlight === frame.ref) this._forgetInFlight();
+        this._sendNextReliable();
+      }
     }
     const pending = frame.ref && frame.type !== "message" ? this.waiting.get(frame.ref) : undefined;
     if (pending) {

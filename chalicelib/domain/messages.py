@@ -114,7 +114,9 @@ def append(
             continue
         return Appended(message, seq, session)
     observability.count("AppendContention")
-    raise RateLimited("Many messages are arriving in this chat at once; sending again in a moment.", _BUSY_RETRY_S)
+    raise RateLimited(
+        "Many messages are arriving in this chat at once; sending again in a moment.", _BUSY_RETRY_S
+    )
 
 
 def _refusal(session: ChatSession, *, require_live: bool, counted: bool) -> RefdeskError | None:

@@ -1,8 +1,10 @@
 // My Active: this librarian's chats. Each chat's list entry and pane (chat-pane.js) are added,
 // updated, selected and removed here; its transcript takes each message once, in seq order,
-// from the socket, a history reply or the accept reply.
+// from the socket, a history reply or the accept reply. A gap in a chat's seqs that does not
+// close by itself (a post lost or late) is filled from `history` (seq-gaps.js, one per chat).
 
 import { byId as $ } from "/widget/dom.js";
+import { SeqGaps } from "/widget/seq-gaps.js";
 import { notice } from "./announce.js";
 import { chatChanged } from "./chat-events.js";
 import { makeChat, renderChat, renderPolicyLink } from "./chat-pane.js";
@@ -30,6 +32,7 @@ export function upsertChat(session) {
       transfer: () => transferring(chat),
       earlier: () => showEarlier(chat),
     });
+    chat.gaps = new SeqGaps((afterSeq) => fillGap(chat, afterSeq)); // settled by its first transcript
     ui.mineList.append(chat.dom.item);
     ui.panes.append(chat.dom.pane);
     state.chats.set(id, chat);
@@ -76,6 +79,7 @@ export function addMessages(chat, messages) {
     }
     log.insertBefore(node, before);
     added = true;
+    chat.gaps.arrived(message.seq);
     messageShown(chat, message.seq);
   }
   if (!added) return;
@@ -105,6 +109,7 @@ export function removeChat(id) {
   const chat = state.chats.get(id);
   if (!chat) return;
   clearTypingTimers(chat);
+  chat.gaps.reset();
   forgetPending(chat);
   forgetUnread(id);
   const hadFocus = chat.dom.pane.contains(document.activeElement) || chat.dom.item.contains(document.activeElement);
@@ -127,7 +132,10 @@ export function removeChat(id) {
 
 /** Signed out: no chats, no timers. */
 export function resetChats() {
-  for (const chat of state.chats.values()) clearTypingTimers(chat);
+  for (const chat of state.chats.values()) {
+    clearTypingTimers(chat);
+    chat.gaps.reset();
+  }
   state.chats.clear();
   state.orphans.clear();
   state.pending.clear();
@@ -169,6 +177,20 @@ async function applyHistory(reply, socket) {
   if (caughtUp) messagesAdded(chat, (reply.messages || []).filter((m) => m.seq > caughtUp), { alert: false });
 }
 
+/** A gap that did not close by itself: what came after `afterSeq` (the highest held in order).
+ * A patron's message found here counts as unread as it would have live. Resolves with the
+ * `history` reply (SeqGaps settles the gap up to its last_seq). */
+async function fillGap(chat, afterSeq) {
+  const socket = state.socket;
+  if (!socket || state.chats.get(chat.session.session_id) !== chat) return null;
+  const reply = await socket.request("history", { session_id: chat.session.session_id, after_seq: afterSeq });
+  if (state.chats.get(chat.session.session_id) !== chat) return null; // closed meanwhile
+  const found = (reply.messages || []).filter((m) => !chat.messages.has(m.seq));
+  await takeTranscript(chat, reply, socket);
+  messagesAdded(chat, found);
+  return reply;
+}
+
 // --- a long chat: its replies carry the newest messages that fit ----------------------------------
 
 function lowestSeq(chat) {
@@ -188,6 +210,12 @@ function setEarlier(chat, more) {
  * held is fetched at once (`history {after_seq, before_seq}`); with nothing held before them,
  * "Show earlier messages" is offered instead. */
 export async function takeTranscript(chat, reply, socket = state.socket) {
+  await fillTranscript(chat, reply, socket);
+  // Every message up to the reply's last_seq is held now: any gap below it is settled.
+  chat.gaps.settle(reply.session?.last_seq);
+}
+
+async function fillTranscript(chat, reply, socket) {
   const messages = reply.messages || [];
   addMessages(chat, messages);
   if (!messages.length) return;
