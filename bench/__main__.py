@@ -5,11 +5,15 @@ requests per relayed message (counted by botocore hooks in the stack), Scans (mu
 management-API posts per message, and round-trip latency p50/p99 from a patron's send to
 the librarian's receipt.
 
+Write units: per relayed message at message 10 and 200 of a chat, from the items' sizes, and
+index write units (`bench/write_units.py`).
+
 Reports: a year's report over 10,000 chats, and its CSV (`bench/reports.py`, in-process moto).
 
 Cold start: the import time of the deployed handler module (app.py, which every function
 loads: the WebSocket routes, the REST API and the schedules), median of fresh interpreters,
-and what it is spent on.
+and what it is spent on; then the same from the deployment package, unpacked read-only as
+Lambda has it, with the package's size before and after slimming (`bench/cold_start.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.cold_start import STACK_LIBRARIES  # the floor both cold-start figures compare with
 from devstack.client import Client, Stack
 from devstack.process import ROOT, running_stack
 
@@ -31,8 +36,6 @@ TARGET_REQUESTS_PER_MESSAGE = 2
 TARGET_IMPORT_MS = 250
 LIBRARIES = ("pynamodb", "botocore", "pydantic", "chalice", "aws_lambda_powertools", "urllib3")
 IMPORT_PROBE = "import time; t = time.perf_counter(); import {}; print((time.perf_counter() - t) * 1000)"
-# The stack's own libraries, imported as the code imports them: the floor under any handler.
-STACK_LIBRARIES = "pynamodb.models, pynamodb.transactions, pydantic, chalice, aws_lambda_powertools.logging"
 
 
 def _import_ms(modules: str, runs: int) -> list[float]:
@@ -99,6 +102,12 @@ def _chat(stack: Stack, library: str, email: str, messages: int, latencies: list
     librarian.close()
 
 
+def _figures(module: str) -> list[str]:
+    """What `python -m module` prints."""
+    run = subprocess.run([sys.executable, "-m", module], cwd=ROOT, capture_output=True, text=True, check=True)
+    return run.stdout.splitlines()
+
+
 barrier: threading.Barrier
 go = threading.Event()
 counted = threading.Event()
@@ -111,10 +120,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=30)
     parser.add_argument("--import-runs", type=int, default=9)
     args = parser.parse_args()
-    imports = cold_start(args.import_runs)
-    report_figures = subprocess.run(
-        [sys.executable, "-m", "bench.reports"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    imports = [*cold_start(args.import_runs), *_figures("bench.cold_start")]
+    # Benchmarks of their own, each in a fresh interpreter with in-process moto.
+    report_figures = [*_figures("bench.write_units"), *_figures("bench.reports")]
 
     with running_stack(ROOT / "test-artifacts" / "bench-devstack.log") as stack:
         # One library per chat, so that no chat's queue updates reach another's librarian.

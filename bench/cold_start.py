@@ -1,0 +1,168 @@
+"""Cold start as Lambda pays it, from the package `make package` builds.
+
+The deployment zip is unpacked into a temporary directory made read-only (/var/task is
+read-only on Lambda), and `app` is imported in fresh interpreters that may not write bytecode
+(PYTHONDONTWRITEBYTECODE=1), whose sys.path is that directory, then a stand-in for the Lambda
+runtime's own packages, then the standard library: nothing from .venv. The runtime ships boto3,
+which the package leaves out (requirements.txt), so the stand-in holds boto3 and what it needs,
+copied from .venv and compiled as the runtime's are; the functions import boto3 only when they
+first make an SES, SSM or management-API call, so `import app` does not reach it.
+
+Prints the package's contents before and after `infra/package.py` slimmed it, `import app`
+(median of fresh interpreters) against the stack's libraries alone imported the same way, and
+`import app` from the zip as Chalice wrote it (no bytecode). `python -m bench.cold_start`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import py_compile
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, cast
+
+from refdesk_cli.stages import stage_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_RATIO = 1.15
+# The stack's own libraries, imported as the code imports them: the floor under any handler.
+STACK_LIBRARIES = "pynamodb.models, pynamodb.transactions, pydantic, chalice, aws_lambda_powertools.logging"
+# What the Lambda Python runtime provides (boto3 and its requirements); the package's own
+# copies of botocore, jmespath, dateutil, urllib3 and six come first on sys.path, as on Lambda.
+RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "urllib3", "six")
+PROBE = """
+import sys, time, json
+sys.path[0:1] = [{task!r}, {runtime!r}]  # for '' (the working directory, the package as on Lambda)
+compiled = []
+if {audit}:
+    sys.addaudithook(lambda event, args: event == "compile" and str(args[1]).endswith(".py") and compiled.append(args[1]))
+started = time.perf_counter()
+import {modules}
+ms = (time.perf_counter() - started) * 1000
+loaded = [m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)]
+print(json.dumps({{
+    "ms": ms,
+    "compiled": compiled,
+    "from_package": sum(f.startswith({task!r}) for f in loaded),
+    "elsewhere": [f for f in loaded if not f.startswith(({task!r}, {runtime!r}, sys.base_prefix))],
+    "dont_write_bytecode": sys.flags.dont_write_bytecode,
+}}))
+"""
+
+
+def _packager() -> Any:
+    spec = importlib.util.spec_from_file_location("infra_package", ROOT / "infra" / "package.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read_only(tree: Path, writable: bool = False) -> None:
+    for path in [tree, *tree.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode | 0o200 if writable else mode & ~0o222)
+
+
+def _runtime(into: Path) -> None:
+    """boto3 and its requirements from .venv, compiled, as the Lambda runtime has them."""
+    into.mkdir()
+    for name in RUNTIME_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, name
+        origin = Path(spec.origin)
+        if origin.name == "__init__.py":
+            shutil.copytree(origin.parent, into / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(origin, into / origin.name)
+    for source in into.rglob("*.py"):
+        py_compile.compile(
+            str(source),
+            cfile=importlib.util.cache_from_source(str(source), optimization=""),
+            optimize=0,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+
+
+def _import(
+    task: Path, runtime: Path, modules: str, env: dict[str, str], audit: bool = False
+) -> dict[str, Any]:
+    probe = PROBE.format(task=str(task), runtime=str(runtime), modules=modules, audit=audit)
+    run = subprocess.run(
+        [sys.executable, "-S", "-s", "-c", probe],  # -S: no site, so no .venv site-packages
+        cwd=task,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return cast(dict[str, Any], json.loads(run.stdout))
+
+
+def measure(stage: str, runs: int) -> list[str]:
+    packager = _packager()
+    env = {
+        **stage_settings(stage),  # what Chalice gives the stage's functions
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    with tempfile.TemporaryDirectory(prefix="refdesk-cold-start-") as tmp:
+        work = Path(tmp)
+        original = work / "chalice-deployment.zip"
+        _, slimmed = packager.build(stage, work / "package", unslimmed=original)
+        task, bare, runtime = work / "task", work / "bare", work / "runtime"
+        for zip_path, tree in ((work / "package" / "deployment.zip", task), (original, bare)):
+            with zipfile.ZipFile(zip_path) as z:
+                z.extractall(tree)
+        _runtime(runtime)
+        for tree in (task, bare, runtime):
+            _read_only(tree)
+        try:
+            env["LAMBDA_TASK_ROOT"] = str(task)
+            check = _import(task, runtime, "app", env, audit=True)
+            app_ms, libraries_ms = [], []
+            for _ in range(runs):  # interleaved, so that load from elsewhere falls on both alike
+                app_ms.append(_import(task, runtime, "app", env)["ms"])
+                libraries_ms.append(_import(task, runtime, STACK_LIBRARIES, env)["ms"])
+            env["LAMBDA_TASK_ROOT"] = str(bare)
+            bare_ms = [_import(bare, runtime, "app", env)["ms"] for _ in range(runs)]
+        finally:
+            for tree in (task, bare, runtime):
+                _read_only(tree, writable=True)  # so the temporary directory can be removed
+    if check["elsewhere"] or not check["dont_write_bytecode"]:
+        raise SystemExit(f"the probe imported from outside the package: {check['elsewhere']}")
+    app, libraries, bare_app = (statistics.median(ms) for ms in (app_ms, libraries_ms, bare_ms))
+    ratio = app / libraries
+    return [
+        f"package (`make package`, {stage}): before {slimmed.before}; after {slimmed.after}",
+        "cold start from the packaged zip (read-only, no bytecode writes): "
+        f"import app median {app:.0f} ms; the libraries alone {libraries:.0f} ms; "
+        f"ratio {ratio:.2f} (goal <= {GOAL_RATIO}: {'met' if ratio <= GOAL_RATIO else 'MISSED'})",
+        f"  fastest of {runs}: import app {min(app_ms):.0f} ms, the libraries {min(libraries_ms):.0f} ms; "
+        f"{check['from_package']} modules loaded from the package, {len(check['compiled'])} compiled at import",
+        f"  the zip as chalice package writes it (no bytecode): import app median {bare_app:.0f} ms",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--stage", default="dev")
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    print("\n".join(measure(args.stage, args.runs)))
+
+
+if __name__ == "__main__":
+    main()
