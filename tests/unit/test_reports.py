@@ -4,6 +4,7 @@ recount that loses a race to another being counted once."""
 from __future__ import annotations
 
 import csv
+import io
 import statistics
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from chalicelib.data import access, report_counts
 from chalicelib.domain import percentiles, reports
 from chalicelib.domain.auth import Librarian
 from chalicelib.errors import BadRequest, Forbidden
+from chalicelib.wire import cursors
 from chalicelib.wire.reports import ReportQuery
 
 REAL_NOW = clock.now
@@ -170,3 +172,40 @@ def test_csv_cells_that_would_start_a_formula_are_led_by_an_apostrophe():
     assert cells[CSV_COLUMNS.index("librarian")] == "'+1@x.example"
     assert cells[CSV_COLUMNS.index("rating")] == "5"
     assert csv_text([], first_page=False) == ""
+
+
+def test_the_csv_comes_a_page_at_a_time_and_the_pages_join_to_every_row(lambda_app, monkeypatch):
+    from chalicelib import limits
+
+    librarian = lambda_app.connect(token=lambda_app.token())
+    lambda_app.send(librarian, action="monitor")
+    made = [
+        _chat(
+            lambda_app,
+            monkeypatch,
+            librarian,
+            datetime(2026, 11, 7, 9, n, tzinfo=UTC),
+            waited_s=3,
+            lasted_s=30,
+        )
+        for n in range(5)
+    ]
+    monkeypatch.setattr(clock, "now", REAL_NOW)
+    monkeypatch.setattr(limits, "REPORT_CSV_ROWS", 2)
+    query = {"from": "2026-11-07", "to": "2026-11-07", "format": "csv"}
+    pages, after = [], None
+    while True:
+        page = report_route.report(ANN, ReportQuery.model_validate({**query, "after": after}))
+        pages.append(page.text)
+        if not page.next:
+            break
+        after = page.next
+    assert len(pages) == 3
+    assert pages[0].startswith("\ufeffsession_id,") and not any(
+        p.startswith(("\ufeff", "session_id")) for p in pages[1:]
+    )
+    rows = list(csv.DictReader(io.StringIO("".join(pages).lstrip("\ufeff"))))
+    assert [row["session_id"] for row in rows] == made  # oldest first, each once
+    elsewhere = cursors.encode({"library": {"S": "lib-b"}, "row_key": {"S": "2026-11-07T09:00:00.000Z#x"}})
+    with pytest.raises(BadRequest):  # another library's cursor is not this report's
+        report_route.report(ANN, ReportQuery.model_validate({**query, "after": elsewhere}))
