@@ -14,19 +14,7 @@ from playwright.sync_api import expect
 from chalicelib import limits
 from tests.browser.monitor_pages import accept, sign_in
 
-SERVER = {
-    "text": limits.TEXT,
-    "name": limits.NAME,
-    "email": limits.EMAIL,
-    "code": limits.CODE,
-    "code_label": limits.CODE_LABEL,
-    "descriptive_codes": limits.DESCRIPTIVE_CODES,
-    "password_min": limits.PASSWORD_MIN,
-    "password_max": limits.PASSWORD_MAX,
-    "canned_messages": limits.CANNED_MESSAGES,
-    "canned_title": limits.CANNED_TITLE,
-    **limits.library_settings(),
-}
+SERVER = limits.public()  # what the server sends the pages
 SHRUNK = {key: value // 2 for key, value in SERVER.items()}
 
 
