@@ -115,7 +115,7 @@ def append(
         return Appended(message, seq, session)
     observability.count("AppendContention")
     raise RateLimited(
-        "Many messages are arriving in this chat at once; sending again in a moment.", _BUSY_RETRY_S
+        "Many messages are arriving in this chat at once. Wait 1 second and try again.", _BUSY_RETRY_S
     )
 
 
