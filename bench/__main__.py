@@ -3,12 +3,17 @@
 Relay: N concurrent chats through the local gateway, M messages each. Prints DynamoDB
 requests per relayed message (counted by botocore hooks in the stack), Scans (must be 0),
 management-API posts per message, and round-trip latency p50/p99 from a patron's send to
-the librarian's receipt.
+the librarian's receipt; and the seq check: any message number a receiver got twice or never
+(`bench/seq_check.py`).
 
 Write units: per relayed message at message 10 and 200 of a chat, from the items' sizes, and
 index write units (`bench/write_units.py`).
 
 Reports: a year's report over 10,000 chats, and its CSV (`bench/reports.py`, in-process moto).
+
+The local stack: the cost per message on tables of 0 to 50,000 stored messages
+(`bench/moto_scaling.py`, in-process moto), and its memory over a 10,000-message soak
+(`bench/soak.py`, a local stack of its own).
 
 Cold start: the import time of the deployed handler module (app.py, which every function
 loads: the WebSocket routes, the REST API and the schedules), median of fresh interpreters,
@@ -29,6 +34,7 @@ import uuid
 from pathlib import Path
 
 from bench.cold_start import STACK_LIBRARIES  # the floor both cold-start figures compare with
+from bench.seq_check import SeqCheck, received
 from devstack.client import Client, Stack
 from devstack.process import ROOT, running_stack
 
@@ -89,14 +95,18 @@ def _chat(stack: Stack, library: str, email: str, messages: int, latencies: list
     librarian.call("accept", session_id=session_id)
     barrier.wait()
     go.wait()
+    sent: list[str] = []
     for n in range(messages):
         sender, receiver = (patron, librarian) if n % 2 == 0 else (librarian, patron)
         text = f"m{n}-{uuid.uuid4().hex[:6]}"
+        sent.append(text)
         started = time.perf_counter()
         sender.send("send_message", session_id=session_id, text=text)
         receiver.wait_type("message", text=text, timeout=30)
         latencies.append(time.perf_counter() - started)
     barrier.wait()
+    for client in (patron, librarian):  # each message numbered once, none skipped, as each side saw it
+        seq_check.record(session_id, received(client, session_id, sent))
     counted.wait()  # closing sockets makes requests of its own: not part of the figures
     patron.close()
     librarian.close()
@@ -111,6 +121,7 @@ def _figures(module: str) -> list[str]:
 barrier: threading.Barrier
 go = threading.Event()
 counted = threading.Event()
+seq_check = SeqCheck()
 
 
 def main() -> None:
@@ -123,6 +134,8 @@ def main() -> None:
     imports = [*cold_start(args.import_runs), *_figures("bench.cold_start")]
     # Benchmarks of their own, each in a fresh interpreter with in-process moto.
     report_figures = [*_figures("bench.write_units"), *_figures("bench.reports")]
+    # The local stack itself: cost per message as tables fill, memory over a 10,000-message soak.
+    stack_figures = [*_figures("bench.moto_scaling"), *_figures("bench.soak")]
 
     with running_stack(ROOT / "test-artifacts" / "bench-devstack.log") as stack:
         # One library per chat, so that no chat's queue updates reach another's librarian.
@@ -170,10 +183,12 @@ def main() -> None:
         "  by operation: " + ", ".join(f"{op} {n / relayed:.2f}" for op, n in sorted(dynamo.items())),
         f"DynamoDB Scans during the whole run: {scans}",
         f"management-API posts per message: {posts / relayed:.2f}",
+        seq_check.report(),
         f"round trip patron->librarian->... p50 {statistics.median(ms):.1f} ms, "
         f"p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms, max {ms[-1]:.1f} ms",
         *imports,
         *report_figures,
+        *stack_figures,
     ]
     print("\n".join(report))
     Path(ROOT / "test-artifacts").mkdir(exist_ok=True)

@@ -14,3 +14,6 @@ os.environ.update(
         "REFDESK_TOKEN_SECRET": "bench-secret",
     }
 )
+# moto intercepts requests to AWS's own addresses only: with `AWS_ENDPOINT_URL=... make bench`
+# (the relay against another endpoint, docs/deploy.md) these runs still use in-process moto.
+os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -19,6 +19,8 @@ from moto.core.botocore_stubber import BotocoreStubber
 
 from chalicelib import clock
 
+from . import moto_memory, moto_transactions
+
 # DynamoDB applies each request atomically; moto's backends are plain Python objects, so
 # requests from the gateway's worker threads are applied one at a time, as DynamoDB would.
 _moto_lock = threading.RLock()
@@ -36,8 +38,10 @@ BotocoreStubber.process_request = _one_at_a_time
 # --- what the dev routes report ----------------------------------------------------------------
 
 calls: Counter[str] = Counter()  # "dynamodb.GetItem" -> count, "apigatewaymanagementapi...."
-outbox: list[dict[str, Any]] = []
+outbox: list[dict[str, Any]] = []  # the newest OUTBOX_KEPT e-mails, oldest first
+OUTBOX_KEPT = 1000  # a long-running stack keeps the mail a person or a test can look at, not all
 _calls_lock = threading.Lock()
+_outbox_lock = threading.Lock()
 
 
 def _count_call(event_name: str, **_: Any) -> None:
@@ -56,16 +60,17 @@ def _file_mail(context: dict[str, Any], http_response: Any, **_: Any) -> None:
         return
     body = params["Message"]["Body"]
     for to in params["Destination"].get("ToAddresses", []):
-        outbox.append(
-            {
-                "to": to,
-                "from": params["Source"],
-                "subject": params["Message"]["Subject"]["Data"],
-                "text": body.get("Text", {}).get("Data", ""),
-                "html": body.get("Html", {}).get("Data", ""),
-                "sent_at": clock.iso(clock.now()),
-            }
-        )
+        mail = {
+            "to": to,
+            "from": params["Source"],
+            "subject": params["Message"]["Subject"]["Data"],
+            "text": body.get("Text", {}).get("Data", ""),
+            "html": body.get("Html", {}).get("Data", ""),
+            "sent_at": clock.iso(clock.now()),
+        }
+        with _outbox_lock:
+            outbox.append(mail)
+            del outbox[:-OUTBOX_KEPT]
 
 
 BUILTIN_HANDLERS.extend(
@@ -78,6 +83,11 @@ BUILTIN_HANDLERS.extend(
 
 
 def start_moto() -> Any:
+    """In-process moto, as the local stack runs it: transactions undone item by item rather than
+    by copying whole tables (moto_transactions.py), and moto's objects freed once moto is done
+    with them (moto_memory.py), so that neither time nor memory grows with every request."""
+    moto_transactions.install()
+    moto_memory.install()
     mock = mock_aws()
     mock.start()
     return mock

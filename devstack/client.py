@@ -127,10 +127,11 @@ def http(method: str, url: str, body: Any = None, token: str | None = None) -> t
 
 
 class Stack:
-    """A running local stack, by its base URL."""
+    """A running local stack, by its base URL (and its process id, when started by process.py)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, pid: int | None = None) -> None:
         self.base = base.rstrip("/")
+        self.pid = pid
         self.ws_url = self.base.replace("http", "ws", 1) + "/ws"
 
     def login(self, email: str, password: str = "demo-password") -> str:

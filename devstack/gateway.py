@@ -233,13 +233,13 @@ class Gateway:
         # its limit; _FrameLimit checks each frame). No compression extension is offered, so the
         # sizes checked are the sizes written.
         socket = web.WebSocketResponse(max_msg_size=limits.MESSAGE_BYTES + 1, compress=False)
-        await socket.prepare(request)
-        _FrameLimit.install(request, socket)
-        self.sockets[connection_id] = socket
-        self.user_agents[connection_id] = request.headers.get("User-Agent", "")
-        self.peers[connection_id] = _peer(request)
         slots = asyncio.Semaphore(FRAMES_AT_ONCE)
-        try:
+        try:  # from here on, $disconnect follows, however the socket ends
+            await socket.prepare(request)
+            _FrameLimit.install(request, socket)
+            self.sockets[connection_id] = socket
+            self.user_agents[connection_id] = request.headers.get("User-Agent", "")
+            self.peers[connection_id] = _peer(request)
             async for frame in socket:
                 if frame.type == WSMsgType.TEXT:
                     body = frame.data
@@ -324,7 +324,8 @@ class Gateway:
             await socket.send_str(text)
         except ConnectionError:
             return self._gone(connection_id)
-        self.last_active[connection_id] = _now_ms()
+        if connection_id in self.sockets:  # not a socket that closed while this was sent
+            self.last_active[connection_id] = _now_ms()
         return web.Response(status=200)
 
     async def get_connection(self, request: web.Request) -> web.Response:

@@ -43,7 +43,7 @@ def running_stack(
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(process, base, log_path)
-            yield Stack(base)
+            yield Stack(base, pid=process.pid)
         finally:
             process.terminate()
             try:
