@@ -7,24 +7,13 @@ from chalicelib.data.models import ChatSession
 from chalicelib.domain import mail, messages
 from chalicelib.domain.messages import Author
 from chalicelib.statuses import Kind, Role
+from tests.unit.support import saved_chat
 
 PATRON = Author(Role.PATRON, "Pat", "patron")
 
 
 def _session() -> ChatSession:
-    session = ChatSession(
-        session_id="s1",
-        library="lib",
-        status="active",
-        question="q",
-        question_id="s1",
-        patron_token_hash="h",
-        created_at="2026-11-23T10:00:00.000Z",
-        accepted_at="2026-11-23T10:00:30.000Z",  # a librarian took it: its transcript may be mailed
-        patron_email="p@example.org",
-    )
-    session.save()
-    return session
+    return saved_chat(accepted_at="2026-11-23T10:00:30.000Z", patron_email="p@example.org")
 
 
 def test_a_writer_holding_a_stale_session_takes_the_next_free_seq(aws):

@@ -25,6 +25,7 @@ from chalicelib.data import access, sessions
 from chalicelib.data.models import ChatSession, Message, MessageRef
 from chalicelib.errors import ChatChanged
 from devstack import moto_transactions
+from tests.unit.support import saved_chat
 
 TABLE = "shelf"  # pk, sk; index by-status: status, sk
 COUNTERS = "counters"  # pk only
@@ -423,17 +424,7 @@ def test_no_table_is_copied_and_the_cost_does_not_follow_the_table(dynamodb, mon
 
 
 def _chat() -> ChatSession:
-    session = ChatSession(
-        session_id="s1",
-        library="lib",
-        status="active",
-        question="q",
-        question_id="s1",
-        patron_token_hash="h",
-        created_at="2026-11-23T10:00:00.000Z",
-    )
-    session.save()
-    return session
+    return saved_chat()
 
 
 def _message(seq: int, text: str) -> Message:

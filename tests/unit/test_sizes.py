@@ -15,23 +15,13 @@ from chalicelib.errors import TooLarge
 from chalicelib.statuses import Kind, Role
 from chalicelib.wire import fit
 from chalicelib.wire.events import Ack, ChatUnavailable, MessageView, Sender
+from tests.unit.support import saved_chat
 
 PATRON = Author(Role.PATRON, "Pat", "patron")
 
 
 def _session(last_seq: int = 0) -> ChatSession:
-    session = ChatSession(
-        session_id="s1",
-        library="lib",
-        status="active",
-        question="q",
-        question_id="s1",
-        patron_token_hash="h",
-        created_at="2026-11-23T10:00:00.000Z",
-        last_seq=last_seq,
-    )
-    session.save()
-    return session
+    return saved_chat(last_seq=last_seq)
 
 
 def test_refs_are_items_of_their_own_that_expire_and_the_session_item_does_not_grow(aws):
