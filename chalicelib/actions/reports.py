@@ -19,7 +19,6 @@ from ..domain.auth import Librarian
 from ..errors import BadRequest, Forbidden
 from ..wire import cursors
 from ..wire.reports import (
-    CodeCount,
     CsvPage,
     DayCount,
     HourCount,
@@ -106,8 +105,8 @@ def report(librarian: Librarian, query: ReportQuery) -> Report | CsvPage:
         by_day=[DayCount(day=day, chats=n) for day, n in summary.by_day],
         by_weekday_hour=[HourCount(weekday=w, hour=h, chats=n) for w, h, n in summary.by_weekday_hour],
         by_librarian=[LibrarianCount(librarian=email, chats=n) for email, n in summary.by_librarian],
-        by_resolution=[CodeCount(code=c.code, label=c.label, chats=c.chats) for c in summary.by_resolution],
-        by_descriptive=[CodeCount(code=c.code, label=c.label, chats=c.chats) for c in summary.by_descriptive],
+        by_resolution=summary.by_resolution,
+        by_descriptive=summary.by_descriptive,
     )
 
 

@@ -21,7 +21,7 @@ from ..data.models import ChatSession, Library, Question, ReportRow
 from ..errors import ChatChanged
 from ..observability import logger
 from ..statuses import EndedBy, Status
-from ..wire.reports import CsvCell
+from ..wire.reports import CodeCount, CsvCell
 from ..wire.rest import CodeLists
 from . import codes, percentiles
 
@@ -125,13 +125,6 @@ def recount_quietly(session_id: str) -> None:
 
 
 @dataclass(frozen=True)
-class CodeCount:
-    code: str | None
-    label: str
-    chats: int
-
-
-@dataclass(frozen=True)
 class Summary:
     """A library's report over a range of days, as `wire.reports.Report` shows it."""
 
@@ -177,11 +170,11 @@ def summarise(library: Library, first: date, last: date) -> Summary:
             grid[(day.weekday(), hour)] += counts[report_counts.hour(hour)]
     lists = codes.lists_of(library)
     by_resolution = [
-        CodeCount(code or None, lists.resolution_label(code) if code else "No code", n)
+        CodeCount(code=code or None, label=lists.resolution_label(code) if code else "No code", chats=n)
         for code, n in _most_first(_with_prefix(totals, report_counts.RESOLUTION))
     ]
     by_descriptive = [
-        CodeCount(code, lists.descriptive_label(code), n)
+        CodeCount(code=code, label=lists.descriptive_label(code), chats=n)
         for code, n in _most_first(_with_prefix(totals, report_counts.DESCRIPTIVE))
     ]
     return Summary(
