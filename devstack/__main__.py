@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> None:
         help="where the handlers' CloudWatch EMF metric lines go instead of the terminal",
     )
     parser.add_argument(
+        "--moto-process",
+        action="store_true",
+        help="moto in a process of its own (devstack/moto_process.py): the stack gets a second core",
+    )
+    parser.add_argument(
         "--tables-from-template",
         type=Path,
         metavar="YAML",
@@ -58,10 +63,17 @@ def main(argv: list[str] | None = None) -> None:
     divert(args.metrics_log)  # before anything prints: the terminal stays readable
 
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if args.moto_process and endpoint:
+        parser.error("--moto-process is moto; AWS_ENDPOINT_URL is another endpoint: one or the other")
     _configure_environment(args.port, real_aws=bool(endpoint))
     from . import aws  # before any AWS client exists: installs the moto and counting hooks
 
-    if endpoint == "aws":  # the real AWS endpoints of the configured account and region
+    if args.moto_process:
+        from . import moto_process
+
+        os.environ["AWS_ENDPOINT_URL"], _moto = moto_process.start()
+        print(f"Using moto in a process of its own at {os.environ['AWS_ENDPOINT_URL']}", flush=True)
+    elif endpoint == "aws":  # the real AWS endpoints of the configured account and region
         del os.environ["AWS_ENDPOINT_URL"]
         print("Using your AWS account's DynamoDB, SES and SSM, not in-process moto", flush=True)
     elif endpoint:
