@@ -15,6 +15,11 @@ The local stack: the cost per message on tables of 0 to 50,000 stored messages
 (`bench/moto_scaling.py`, in-process moto), and its memory over a 10,000-message soak
 (`bench/soak.py`, a local stack of its own).
 
+Paced: 100 chats at once, each sending one message every 2 s on a fixed schedule for 60 s;
+latency p50/p99 from a send to the other side's receipt, and every message received exactly
+once and rightly numbered; run as `make run` starts the stack, moto in a process of its own,
+and with moto in the stack's process (`bench/paced.py`, a local stack of its own for each).
+
 Cold start: the import time of the deployed handler module (app.py, which every function
 loads: the WebSocket routes, the REST API and the schedules), median of fresh interpreters,
 and what it is spent on; then the same from the deployment package, unpacked read-only as
@@ -135,7 +140,7 @@ def main() -> None:
     # Benchmarks of their own, each in a fresh interpreter with in-process moto.
     report_figures = [*_figures("bench.write_units"), *_figures("bench.reports")]
     # The local stack itself: cost per message as tables fill, memory over a 10,000-message soak.
-    stack_figures = [*_figures("bench.moto_scaling"), *_figures("bench.soak")]
+    stack_figures = [*_figures("bench.moto_scaling"), *_figures("bench.soak"), *_figures("bench.paced")]
 
     with running_stack(ROOT / "test-artifacts" / "bench-devstack.log") as stack:
         # One library per chat, so that no chat's queue updates reach another's librarian.

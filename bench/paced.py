@@ -19,6 +19,13 @@ Every message must reach the other side exactly once, rightly numbered:
   seq is not the same in its ack and in both sides' copies; and a message not numbered one
   after the chat's previous message when that one was acknowledged before it was sent.
 
+The run is made twice, each on a stack of its own (`--moto` picks one): as `make run` starts
+the stack, with moto in a process of its own (`devstack/moto_process.py`), and with moto inside
+the stack's process (`--moto-in-process`), where the gateway, every handler and moto share one
+interpreter lock and so one core of the machine's two: the second run shows what that core
+is worth. Beside each run, the CPU the stack and its moto used over it. With AWS_ENDPOINT_URL
+set, one run, on that endpoint.
+
 Figures only. Run as `python -m bench.paced` (`make bench` runs it too).
 """
 
@@ -34,22 +41,21 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from websockets.exceptions import ConnectionClosed
 
 from devstack.client import Client, Frame, Stack
 from devstack.process import ROOT, running_stack
 
+from . import proc
 from .seq_check import SeqCheck, received
 
 GOAL_P99_MS = 250
 SET_UP_AT_ONCE = 10  # chats set up at a time (a login, a request, an accept each)
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-# The local stack as `make run` starts it, and with moto in a process of its own
-# (devstack/moto_process.py), which gives the stack the machine's second core.
-MOTO = {"in-process": [], "process": ["--moto-process"]}
-WHERE = {"in-process": "moto in-process", "process": "moto in its own process"}
+# The local stack as `make run` starts it, moto in a process of its own (devstack/moto_process.py),
+# and with moto in the stack's own process, where everything shares one core.
+MOTO = {"process": [], "in-process": ["--moto-in-process"]}
+WHERE = {"process": "moto in its own process", "in-process": "moto in-process"}
 
 
 class StampedClient(Client):
@@ -188,28 +194,19 @@ class Tally:
             previous = (seq, reply[1]) if reply is not None and ack is not None else None
 
 
-def _stat(pid: int) -> list[str]:
-    """/proc/PID/stat's fields after the command's name (field 3 on: state, ppid, ...)."""
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def _cpu_s(pid: int) -> float:
-    """The CPU seconds (user and system) a process has used, all its threads."""
-    fields = _stat(pid)
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def _children(pid: int) -> list[int]:
-    """The processes `pid` started (the stack's moto, when it has a process of its own)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int(_stat(int(entry.name))[1]) == pid:
-                    found.append(int(entry.name))
-            except (OSError, IndexError, ValueError):  # gone meanwhile
-                continue
-    return found
+def _reference_ms() -> float:
+    """CPU ms of a fixed piece of pure Python (JSON round trips, arithmetic), median of three.
+    This machine's vCPUs are not always as fast: the stack's CPU per message moved by 2x
+    between runs of the same code, and this moved with it, so it is printed beside the run."""
+    sample = {"type": "message", "seq": 17, "text": "a sentence or two" * 4, "from": {"role": "patron"}}
+    times = []
+    for _ in range(3):
+        started = time.process_time()
+        for n in range(20_000):
+            json.loads(json.dumps(sample))
+            sum(i * n for i in range(50))
+        times.append((time.process_time() - started) * 1000)
+    return sorted(times)[1]
 
 
 def _percentile(ordered: list[float], share: float) -> float:
@@ -223,6 +220,7 @@ def _ms(value: float) -> str:
 
 def paced(chats: int, interval: float, seconds: float, timeout: float, moto: str) -> list[str]:
     per_chat = max(1, round(seconds / interval))
+    reference = _reference_ms()
     log = ROOT / "test-artifacts" / f"bench-paced-{moto}-devstack.log"
     with running_stack(log, demo=False, args=MOTO[moto]) as stack:
         assert stack.pid is not None
@@ -252,8 +250,13 @@ def paced(chats: int, interval: float, seconds: float, timeout: float, moto: str
                 )
                 for i, chat in enumerate(running)
             ]
-            moto_pids = _children(stack.pid)
-            stack_cpu, moto_cpu, own_cpu = _cpu_s(stack.pid), sum(map(_cpu_s, moto_pids)), time.process_time()
+            moto_pids = proc.children(stack.pid)
+            stack_cpu, moto_cpu, own_cpu = (
+                proc.cpu_s(stack.pid),
+                sum(map(proc.cpu_s, moto_pids)),
+                time.process_time(),
+            )
+            calls = stack.calls()
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -262,10 +265,11 @@ def paced(chats: int, interval: float, seconds: float, timeout: float, moto: str
             while not all(chat.delivered() for chat in running) and time.perf_counter() < last_sent + timeout:
                 time.sleep(0.05)
             elapsed = time.perf_counter() - start
-            stack_cpu = _cpu_s(stack.pid) - stack_cpu
-            moto_cpu = sum(map(_cpu_s, moto_pids)) - moto_cpu
+            stack_cpu = proc.cpu_s(stack.pid) - stack_cpu
+            moto_cpu = sum(map(proc.cpu_s, moto_pids)) - moto_cpu
             own_cpu = time.process_time() - own_cpu
             load = os.getloadavg()
+            calls = Counter(stack.calls()) - Counter(calls)
             if failed:
                 raise RuntimeError("a chat stopped sending") from failed[0]
             tally = Tally()
@@ -294,7 +298,10 @@ def paced(chats: int, interval: float, seconds: float, timeout: float, moto: str
         + (f", its moto process {moto_cpu / elapsed:.0%}" if moto_pids else "")
         + f", {(stack_cpu + moto_cpu) * 1000 / len(ms):.1f} ms a message; "
         f"the benchmark's clients {own_cpu / elapsed:.0%}; load average {load[0]:.2f} {load[1]:.2f} "
-        f"{load[2]:.2f} on {os.cpu_count()} cores",
+        f"{load[2]:.2f} on {os.cpu_count()} cores; the machine's speed before the run: a fixed "
+        f"workload {reference:.0f} ms of CPU (lower is faster)",
+        "  requests over the run, per message: "
+        + ", ".join(f"{name} {n / len(ms):.2f}" for name, n in calls.most_common()),
         "  " + tally.check.report(),
     ]
 
@@ -311,9 +318,12 @@ def main() -> None:
         "--moto",
         choices=[*MOTO, "both"],
         default="both",
-        help="the local stack's moto: in-process (as make run)",
+        help="the stack's moto: in a process of its own (as make run), in-process, or a run of each",
     )
     args = parser.parse_args()
+    if os.environ.get("AWS_ENDPOINT_URL"):  # the stack is on that endpoint, not on moto of its own
+        WHERE["process"] = f"on {os.environ['AWS_ENDPOINT_URL']}"
+        args.moto = "process"
     for moto in MOTO if args.moto == "both" else [args.moto]:
         print("\n".join(paced(args.chats, args.interval, args.seconds, args.timeout, moto)), flush=True)
 

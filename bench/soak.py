@@ -4,8 +4,8 @@ The local stack (`python -m devstack`, as `make run` starts it) in a child proce
 chats at a time, each a library of its own with its librarian monitoring, each chat a new
 patron (from a loopback address of its own, as in the relay benchmark) who asks, is accepted,
 and alternates 100 messages with the librarian before the librarian ends the chat; then the
-next chat. The stack process's resident memory (VmRSS in /proc/PID/status) is read after
-the first 1,000 messages and after every 1,000 to the end. The tables grow with the messages
+next chat. The stack's resident memory (VmRSS in /proc/PID/status: its own process's and
+its moto's, which has a process of its own, devstack/moto_process.py) is read after the first 1,000 messages and after every 1,000 to the end. The tables grow with the messages
 (each stored with its client ref), so memory may grow with them, but not with the requests:
 the goal is the RSS after 10,000 at most 1.5 times the RSS after 1,000. The `seq` of every
 `message` event each side received is checked per chat too (bench/seq_check.py).
@@ -19,21 +19,19 @@ import argparse
 import threading
 import time
 import uuid
-from pathlib import Path
 
 from devstack.client import Client, Stack
 from devstack.process import ROOT, running_stack
 
+from . import proc
 from .seq_check import SeqCheck, received
 
 GOAL = 1.5  # RSS after all the messages, at most this many times the RSS after the first 1,000
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024  # kB
-    raise RuntimeError(f"no VmRSS for process {pid}")
+def stack_mb(pid: int) -> float:
+    """The stack's resident memory: its own process's and its moto's (a process of its own)."""
+    return proc.rss_mb(pid) + sum(map(proc.rss_mb, proc.children(pid)))
 
 
 class Soak:
@@ -98,7 +96,7 @@ def soak(total: int, chats_at_once: int, per_chat: int, every: int) -> list[str]
                 "staff": [{"email": e, "library": lib} for e, lib in zip(emails, libraries, strict=True)],
             }
         )
-        started_mb = rss_mb(stack.pid)
+        started_mb = stack_mb(stack.pid)
         run = Soak(stack, total, per_chat)
         threads = [
             threading.Thread(target=run.lane, args=(n, library, email), daemon=True)
@@ -112,12 +110,12 @@ def soak(total: int, chats_at_once: int, per_chat: int, every: int) -> list[str]
         deadline = time.monotonic() + 3600  # bounded: an hour at most, whatever happens
         while any(thread.is_alive() for thread in threads) and time.monotonic() < deadline:
             if run.relayed >= next_sample:
-                samples[next_sample] = rss_mb(stack.pid)
+                samples[next_sample] = stack_mb(stack.pid)
                 next_sample += every
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
         while run.relayed >= next_sample:  # the last chats ended between two readings
-            samples[next_sample] = rss_mb(stack.pid)
+            samples[next_sample] = stack_mb(stack.pid)
             next_sample += every
         if run.failed:
             raise RuntimeError(f"the soak stopped after {run.relayed} messages") from run.failed[0]

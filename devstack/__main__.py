@@ -47,9 +47,10 @@ def main(argv: list[str] | None = None) -> None:
         help="where the handlers' CloudWatch EMF metric lines go instead of the terminal",
     )
     parser.add_argument(
-        "--moto-process",
+        "--moto-in-process",
         action="store_true",
-        help="moto in a process of its own (devstack/moto_process.py): the stack gets a second core",
+        help="moto inside the stack's own process, not in a process of its own "
+        "(devstack/moto_process.py): one process to debug, but one core for everything",
     )
     parser.add_argument(
         "--tables-from-template",
@@ -63,23 +64,23 @@ def main(argv: list[str] | None = None) -> None:
     divert(args.metrics_log)  # before anything prints: the terminal stays readable
 
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
-    if args.moto_process and endpoint:
-        parser.error("--moto-process is moto; AWS_ENDPOINT_URL is another endpoint: one or the other")
+    if args.moto_in_process and endpoint:
+        parser.error("--moto-in-process is moto; AWS_ENDPOINT_URL is another endpoint: one or the other")
     _configure_environment(args.port, real_aws=bool(endpoint))
     from . import aws  # before any AWS client exists: installs the moto and counting hooks
 
-    if args.moto_process:
+    if endpoint == "aws":  # the real AWS endpoints of the configured account and region
+        del os.environ["AWS_ENDPOINT_URL"]
+        print("Using your AWS account's DynamoDB, SES and SSM, not moto", flush=True)
+    elif endpoint:
+        print(f"Using the AWS services at {endpoint} (AWS_ENDPOINT_URL), not moto", flush=True)
+    elif args.moto_in_process:
+        aws.start_moto()
+    else:  # the stack's handlers and moto each get a core (devstack/moto_process.py)
         from . import moto_process
 
         os.environ["AWS_ENDPOINT_URL"], _moto = moto_process.start()
         print(f"Using moto in a process of its own at {os.environ['AWS_ENDPOINT_URL']}", flush=True)
-    elif endpoint == "aws":  # the real AWS endpoints of the configured account and region
-        del os.environ["AWS_ENDPOINT_URL"]
-        print("Using your AWS account's DynamoDB, SES and SSM, not in-process moto", flush=True)
-    elif endpoint:
-        print(f"Using the AWS services at {endpoint} (AWS_ENDPOINT_URL), not in-process moto", flush=True)
-    else:
-        aws.start_moto()
     from chalicelib.config import settings
 
     conf = settings()

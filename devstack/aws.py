@@ -1,4 +1,5 @@
-"""AWS on the laptop: moto in-process for DynamoDB, SES and SSM, plus what the dev routes read.
+"""AWS on the laptop: moto for DynamoDB, SES and SSM as the local stack runs it (`start_moto`, in
+moto's own process, `moto_process.py`, or in the stack's), plus what the dev routes read.
 
 Import this module before anything creates a boto3 or PynamoDB client: the hooks below are
 added to botocore's built-in handlers, so every client made afterwards carries them.
@@ -10,9 +11,11 @@ import json
 import secrets
 import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
@@ -73,9 +76,19 @@ def _file_mail(context: dict[str, Any], http_response: Any, **_: Any) -> None:
             del outbox[:-OUTBOX_KEPT]
 
 
+# The handlers' PostToConnection calls, handed to the local gateway's event loop once it serves
+# (devstack/gateway.py sets this) instead of over HTTP to this same process.
+post_in_process: Callable[[AWSPreparedRequest], AWSResponse | None] | None = None
+
+
+def _post(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+    return post_in_process(request) if post_in_process is not None else None
+
+
 BUILTIN_HANDLERS.extend(
     [
         ("before-call", _count_call),
+        ("before-send.apigatewaymanagementapi.PostToConnection", _post),
         ("provide-client-params.ses.SendEmail", _remember_mail),
         ("after-call.ses.SendEmail", _file_mail),
     ]

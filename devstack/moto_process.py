@@ -1,44 +1,52 @@
-"""moto in a process of its own, so that the local stack has a second core (`--moto-process`).
+"""moto in a process of its own, so that the local stack has a second core (as `make run` starts it).
 
-The local stack is one Python process: the gateway's event loop, every handler invocation and
-in-process moto take turns on one interpreter lock, so the stack uses one core however many
-the machine has. A relayed message costs it about 20 ms of CPU, more than half of it moto
-and botocore answering the message's two DynamoDB requests; at about 46 messages a second
-that core is full (`bench/paced.py`).
+Were moto in the stack's process (`python -m devstack --moto-in-process`), the gateway's event
+loop, every handler invocation and moto would take turns on one interpreter lock, and the
+stack would use one core however many the machine has: a relayed message costs about 18 ms of
+CPU, half of it moto answering the message's two DynamoDB requests, so at 50 messages a second
+(100 chats, each one message per 2 s) that core is full and the latency climbs to seconds
+(`bench/paced.py`, `docs/performance.md`).
 
-`python -m devstack --moto-process` starts this module as a child process, a moto server
-faithful to DynamoDB under concurrent requests as in-process moto is, and points the stack at
-it as at any AWS_ENDPOINT_URL:
+`python -m devstack` starts this module as a child process and points the stack at it as at
+any AWS_ENDPOINT_URL. The child is in-process moto behind a small HTTP server, not a moto
+server:
 
-- requests are applied one at a time (a lock around each), as `devstack/aws.py` applies
-  in-process moto's: a moto server's own threads apply concurrent requests with nothing
-  between them, which numbered two messages of one chat alike (docs/deploy.md);
-- the same moto patches as in-process (`moto_transactions`: a cancelled transaction undone
-  item by item, not by copying whole tables; `moto_memory`: moto's objects freed);
-- HTTP/1.1, so botocore keeps its connections instead of opening one per request;
+- each request is handed to moto as in-process moto gets it (`BotocoreStubber.process_request`,
+  the request's address rebuilt from the service and region it is signed for), so the stack
+  meets exactly the moto the unit tests meet, with the same patches (`devstack.aws.start_moto`:
+  a cancelled transaction undone item by item, moto's objects freed), and none of a moto
+  server's Flask routing, which cost a fifth of its CPU;
+- requests are applied one at a time (the lock `devstack/aws.py` puts around moto), as
+  DynamoDB applies each atomically: a moto server's own threads apply concurrent requests
+  with nothing between them, which numbered two messages of one chat alike (docs/deploy.md);
+- HTTP/1.1 without Nagle's algorithm, so botocore keeps its connections and a reply is not
+  held back waiting for an acknowledgement;
 - it exits when the stack does: the stack is stopped with SIGTERM, which runs no clean-up,
   so the child watches for its parent to go.
 
-The stack then sees DynamoDB, SES and SSM as a deployed stage does, over HTTP; its counting
-and e-mail hooks (`devstack/aws.py`) are botocore's client-side events and work the same.
+The stack's counting and e-mail hooks (`devstack/aws.py`) are botocore's client-side events
+and work the same over HTTP.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from . import moto_memory, moto_transactions
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.compat import HTTPHeaders
+
+from . import aws
 
 HOST = "127.0.0.1"
+HOSTS = {"ses": "email"}  # a service whose AWS host is not named as it signs
 
 
 def start() -> tuple[str, subprocess.Popen[bytes]]:
@@ -74,32 +82,67 @@ def _exit_with(parent: int) -> None:
 
 
 def serve(port: int, parent: int) -> None:
-    moto_transactions.install()
-    moto_memory.install()
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
-    from werkzeug.serving import make_server
+    aws.start_moto()
+    from moto.core.models import botocore_stubber
 
-    class KeepAlive(MotoRequestHandler):
-        protocol_version = "HTTP/1.1"
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: botocore keeps its connections
+        disable_nagle_algorithm = True  # or the body, written after the headers, waits ~40 ms
 
-    moto = DomainDispatcherApplication(create_backend_app)
-    lock = threading.Lock()
+        def answer(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            url = aws_url(self.headers.get("Authorization", ""), self.path)
+            headers = HTTPHeaders()
+            for name, value in self.headers.items():
+                headers[name] = value
+            request = AWSPreparedRequest(self.command, url, headers, body, stream_output=False)
+            answered = botocore_stubber.process_request(request) if url else None
+            status, answer_headers, answer = answered or (400, {}, '{"message": "Not a request moto serves"}')
+            data = answer.encode() if isinstance(answer, str) else bytes(answer)
+            self.send_response(status)
+            for name, value in answer_headers.items():
+                if name.lower() not in (
+                    "content-length",
+                    "transfer-encoding",
+                    "connection",
+                    "server",
+                    "date",
+                ):
+                    self.send_header(name, str(value))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
-    def one_at_a_time(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        with lock:
-            answer = moto(environ, start_response)
-            try:
-                return [b"".join(answer)]
-            finally:
-                getattr(answer, "close", lambda: None)()
+        do_GET = do_POST = do_PUT = do_DELETE = answer
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+        def log_message(self, *_: Any) -> None:  # no line per request
+            pass
+
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    make_server(HOST, port, one_at_a_time, threaded=True, request_handler=KeepAlive).serve_forever()
+    Server((HOST, port), Handler).serve_forever()
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that closes its kept-alive connection is the stack stopping or botocore
+        dropping a connection, not an error; anything else is printed as http.server does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def aws_url(authorization: str, path: str) -> str | None:
+    """The AWS address a request signed for this service and region would have gone to, which
+    moto's in-process patterns know it by (as a moto server reads the signature's scope)."""
+    scope = (
+        authorization.split("Credential=", 1)[1].split(",", 1)[0] if "Credential=" in authorization else ""
+    )
+    parts = scope.split("/")
+    if len(parts) != 5:
+        return None
+    _key, _date, region, service, _ = parts
+    return f"https://{HOSTS.get(service, service)}.{region}.amazonaws.com{path}"
 
 
 def main() -> None:
