@@ -5,6 +5,7 @@ metrics flushed after every invocation; X-Ray tracing only where a stage turns i
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +17,9 @@ logger = Logger(service="refdesk")
 metrics = Metrics(service="refdesk", namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Refdesk"))
 metrics.set_default_dimensions(stage=os.environ.get("REFDESK_STAGE", "dev"))
 _tracer: Any = None
+# Lambda runs one invocation at a time per process; the local gateway runs them on threads of one
+# process, which share `metrics`, and powertools' flush checks for metrics before serialising them.
+_metrics_lock = threading.Lock()
 
 
 # --- what the service counts -------------------------------------------------------------------
@@ -23,11 +27,13 @@ _tracer: Any = None
 
 def count(name: str, value: float = 1) -> None:
     """Chats requested, accepted and ended, messages relayed: one counter each."""
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    with _metrics_lock:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
 def seconds(name: str, value: float) -> None:
-    metrics.add_metric(name=name, unit=MetricUnit.Seconds, value=value)
+    with _metrics_lock:
+        metrics.add_metric(name=name, unit=MetricUnit.Seconds, value=value)
 
 
 def error(code: str) -> None:
@@ -45,8 +51,9 @@ def error(code: str) -> None:
 
 
 def _flush() -> None:
-    if metrics.metric_set:
-        metrics.flush_metrics()
+    with _metrics_lock:
+        if metrics.metric_set:
+            metrics.flush_metrics()
 
 
 # --- tracing, only when the stage asks for it -----------------------------------------------------

@@ -70,3 +70,32 @@ def test_no_tracer_is_made_or_imported_unless_tracing_is_on(lambda_app):
         [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "False"
+
+
+def test_invocations_at_once_in_one_process_count_and_flush_without_failing(capsys):
+    """The local gateway runs invocations on threads of one process, sharing one Metrics
+    (Lambda runs one at a time): a flush must not fail because another thread flushed first
+    (powertools checks for metrics, then serialises them), which refused a socket with 500."""
+    import threading
+
+    from chalicelib import observability
+
+    failures: list[BaseException] = []
+
+    def invocation() -> None:
+        try:
+            for _ in range(300):
+                observability.count("MessagesRelayed")
+                observability._flush()
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=invocation) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    values = [r["MessagesRelayed"] for r in _records(capsys.readouterr().out) if "MessagesRelayed" in r]
+    counted = sum(sum(v) if isinstance(v, list) else v for v in values)
+    assert counted == 8 * 300  # every count flushed once, none lost or flushed twice
