@@ -321,8 +321,8 @@ def main() -> None:
         help="the stack's moto: in a process of its own (as make run), in-process, or a run of each",
     )
     args = parser.parse_args()
-    if os.environ.get("AWS_ENDPOINT_URL"):  # the stack is on that endpoint, not on moto of its own
-        WHERE["process"] = f"on {os.environ['AWS_ENDPOINT_URL']}"
+    if endpoint := os.environ.get("AWS_ENDPOINT_URL"):  # the stack is on it, not on moto of its own
+        WHERE["process"] = f"on {endpoint}"
         args.moto = "process"
     for moto in MOTO if args.moto == "both" else [args.moto]:
         print("\n".join(paced(args.chats, args.interval, args.seconds, args.timeout, moto)), flush=True)

@@ -5,8 +5,9 @@ chats at a time, each a library of its own with its librarian monitoring, each c
 patron (from a loopback address of its own, as in the relay benchmark) who asks, is accepted,
 and alternates 100 messages with the librarian before the librarian ends the chat; then the
 next chat. The stack's resident memory (VmRSS in /proc/PID/status: its own process's and
-its moto's, which has a process of its own, devstack/moto_process.py) is read after the first 1,000 messages and after every 1,000 to the end. The tables grow with the messages
-(each stored with its client ref), so memory may grow with them, but not with the requests:
+its moto's, which has a process of its own, devstack/moto_process.py) is read after the first
+1,000 messages and after every 1,000 to the end. The tables grow with the messages (each
+stored with its client ref), so memory may grow with them, but not with the requests:
 the goal is the RSS after 10,000 at most 1.5 times the RSS after 1,000. The `seq` of every
 `message` event each side received is checked per chat too (bench/seq_check.py).
 

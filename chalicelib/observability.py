@@ -27,13 +27,16 @@ _metrics_lock = threading.Lock()
 
 def count(name: str, value: float = 1) -> None:
     """Chats requested, accepted and ended, messages relayed: one counter each."""
-    with _metrics_lock:
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    _add(name, MetricUnit.Count, value)
 
 
 def seconds(name: str, value: float) -> None:
+    _add(name, MetricUnit.Seconds, value)
+
+
+def _add(name: str, unit: MetricUnit, value: float) -> None:
     with _metrics_lock:
-        metrics.add_metric(name=name, unit=MetricUnit.Seconds, value=value)
+        metrics.add_metric(name=name, unit=unit, value=value)
 
 
 def error(code: str) -> None:

@@ -51,9 +51,9 @@ HOSTS = {"ses": "email"}  # a service whose AWS host is not named as it signs
 
 def start() -> tuple[str, subprocess.Popen[bytes]]:
     """Start the child on a free port; its endpoint URL once it answers."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port = int(probe.getsockname()[1])
+    from .process import free_port  # here: the child itself needs none of process.py's imports
+
+    port = free_port()
     command = [
         sys.executable,
         "-m",

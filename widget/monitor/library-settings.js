@@ -72,6 +72,7 @@ export function setupLibrarySettings(services) {
   const rows = el("ol", { className: "alternative-rows" });
   const noAlternatives = el("p", { className: "empty", text: "No alternatives: patrons are offered only the form to leave a question." });
   const addAlternative = el("button", { text: "Add alternative", attrs: { type: "button" } });
+  addAlternative.disabled = true; // until the settings arrive: their rows would replace one added before
   const alternativesError = el("p", { className: "error", attrs: { id: "library-alternatives-error", role: "alert" } });
   const save = el("button", { className: "primary", text: "Save settings", attrs: { type: "submit" } });
   const message = el("p", { className: "saved", attrs: { role: "status" } });
