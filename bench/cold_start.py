@@ -9,8 +9,10 @@ copied from .venv and compiled as the runtime's are; the functions import boto3 
 first make an SES, SSM or management-API call, so `import app` does not reach it.
 
 Prints the package's contents before and after `infra/package.py` slimmed it, `import app`
-(median of fresh interpreters) against the libraries alone imported the same way, and
-`import app` from the zip as Chalice wrote it (no bytecode). `python -m bench.cold_start`.
+(median of fresh interpreters) against the libraries alone imported the same way (the goal's
+ratio, taken run by run), what a first patron message then costs (the wire's models are built
+on first use), and `import app` from the zip as Chalice wrote it (no bytecode).
+`python -m bench.cold_start`.
 
 "The libraries alone" is every import statement app.py and chalicelib run at module level of
 code that is not Refdesk's (`from pydantic import BaseModel`, `from pynamodb.models import
@@ -56,16 +58,36 @@ compiled = []
 if {audit}:
     sys.addaudithook(lambda event, args: event == "compile" and str(args[1]).endswith(".py") and compiled.append(args[1]))
 started = time.perf_counter()
+{libraries}
+libraries_ms = (time.perf_counter() - started) * 1000
+started = time.perf_counter()
 {statements}
 ms = (time.perf_counter() - started) * 1000
+started = time.perf_counter()
+{first_use}
+first_use_ms = (time.perf_counter() - started) * 1000
 loaded = [m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)]
 print(json.dumps({{
+    "libraries_ms": libraries_ms,
     "ms": ms,
+    "first_use_ms": first_use_ms,
     "compiled": compiled,
     "from_package": sum(f.startswith({task!r}) for f in loaded),
     "elsewhere": [f for f in loaded if not f.startswith(({task!r}, {runtime!r}, sys.base_prefix))],
     "dont_write_bytecode": sys.flags.dont_write_bytecode,
 }}))
+"""
+
+
+# A patron's message as the `$default` function first meets one: the frame validated, the event
+# written. The wire's models are built on first use (chalicelib/wire/shape.py), so this is what
+# a cold start pays for them beyond `import app`.
+FIRST_MESSAGE = """
+from chalicelib.wire.actions import INBOUND
+from chalicelib.wire.events import Ack, MessageEvent, Sender
+INBOUND["send_message"].model_validate({"action": "send_message", "session_id": "s-1", "text": "Hello?"})
+Ack(ref="r-1", seq=1).frame()
+MessageEvent(session_id="s-1", seq=1, kind="chat", sender=Sender(role="patron"), text="Hello?", sent_at="2026-12-03T12:00:00Z").frame()
 """
 
 
@@ -121,9 +143,23 @@ def _runtime(into: Path) -> None:
 
 
 def _import(
-    task: Path, runtime: Path, statements: str, env: dict[str, str], audit: bool = False
+    task: Path,
+    runtime: Path,
+    statements: str,
+    env: dict[str, str],
+    audit: bool = False,
+    libraries: str = "",
+    first_use: str = "",
 ) -> dict[str, Any]:
-    probe = PROBE.format(task=str(task), runtime=str(runtime), statements=statements, audit=audit)
+    """Run `libraries`, then `statements`, then `first_use` in a fresh interpreter, each timed."""
+    probe = PROBE.format(
+        task=str(task),
+        runtime=str(runtime),
+        libraries=libraries,
+        statements=statements,
+        audit=audit,
+        first_use=first_use,
+    )
     run = subprocess.run(
         [sys.executable, "-S", "-s", "-c", probe],  # -S: no site, so no .venv site-packages
         cwd=task,
@@ -159,10 +195,15 @@ def measure(stage: str, runs: int) -> list[str]:
             env["LAMBDA_TASK_ROOT"] = str(task)
             check = _import(task, runtime, "import app", env, audit=True)
             libraries = library_imports()
-            app_ms, libraries_ms, packages_ms = [], [], []
+            app_ms, own_ms, first_use_ms, libraries_ms, packages_ms = [], [], [], [], []
             for _ in range(runs):  # interleaved, so that load from elsewhere falls on all alike
                 app_ms.append(_import(task, runtime, "import app", env)["ms"])
-                libraries_ms.append(_import(task, runtime, libraries, env)["ms"])
+                split = _import(
+                    task, runtime, "import app", env, libraries=libraries, first_use=FIRST_MESSAGE
+                )
+                libraries_ms.append(split["libraries_ms"])
+                own_ms.append(split["ms"])
+                first_use_ms.append(split["first_use_ms"])
                 packages_ms.append(_import(task, runtime, STACK_PACKAGES, env)["ms"])
             env["LAMBDA_TASK_ROOT"] = str(bare)
             bare_ms = [_import(bare, runtime, "import app", env)["ms"] for _ in range(runs)]
@@ -171,19 +212,32 @@ def measure(stage: str, runs: int) -> list[str]:
                 _read_only(tree, writable=True)  # so the temporary directory can be removed
     if check["elsewhere"] or not check["dont_write_bytecode"]:
         raise SystemExit(f"the probe imported from outside the package: {check['elsewhere']}")
-    app, libraries, packages, bare_app = (
-        statistics.median(ms) for ms in (app_ms, libraries_ms, packages_ms, bare_ms)
+    app, own, first_use, libraries, packages, bare_app = (
+        statistics.median(ms) for ms in (app_ms, own_ms, first_use_ms, libraries_ms, packages_ms, bare_ms)
     )
-    ratio = app / libraries
+    # The goal's ratio is measured within one interpreter: the libraries imported, then `import
+    # app`, which then runs only Refdesk's own modules. `import app` alone does the same work in
+    # one go; timing the two halves of one interpreter's import, rather than two interpreters
+    # against each other, keeps the other processes' load on this machine out of the difference.
+    ratios = [(lib + mine) / lib for lib, mine in zip(libraries_ms, own_ms, strict=True)]
+    with_first = [
+        (lib + mine + f) / lib for lib, mine, f in zip(libraries_ms, own_ms, first_use_ms, strict=True)
+    ]
+    ratio, with_first_use = statistics.median(ratios), statistics.median(with_first)
     return [
         f"package (`make package`, {stage}): before {slimmed.before}; after {slimmed.after}",
         "cold start from the packaged zip (read-only, no bytecode writes): "
-        f"import app median {app:.0f} ms; the libraries alone, as the code imports them, {libraries:.0f} ms "
-        f"(so Refdesk's own modules {app - libraries:.0f} ms); "
-        f"ratio {ratio:.2f} (goal <= {GOAL_RATIO}: {'met' if ratio <= GOAL_RATIO else 'MISSED'})",
+        f"the libraries alone, as the code imports them, {libraries:.0f} ms, then Refdesk's own modules "
+        f"{own:.0f} ms (medians of {runs} fresh interpreters): ratio {ratio:.3f} "
+        f"(goal <= {GOAL_RATIO}: {'met' if ratio <= GOAL_RATIO else 'MISSED'}; "
+        f"runs {min(ratios):.3f}-{max(ratios):.3f})",
+        f"  import app alone, as Lambda pays it: median {app:.0f} ms",
+        f"  then a first patron message (its frame's model and two events', built on first use): "
+        f"{first_use:.1f} ms; import and that message together, to the libraries: {with_first_use:.3f}",
         f"  against the stack's packages without pydantic's model machinery ({packages:.0f} ms): "
         f"ratio {app / packages:.2f}",
-        f"  fastest of {runs}: import app {min(app_ms):.0f} ms, the libraries {min(libraries_ms):.0f} ms; "
+        f"  fastest of {runs}: import app {min(app_ms):.0f} ms, the libraries {min(libraries_ms):.0f} ms, "
+        f"Refdesk's own {min(own_ms):.0f} ms; "
         f"{check['from_package']} modules loaded from the package, {len(check['compiled'])} compiled at import",
         f"  the zip as chalice package writes it (no bytecode): import app median {bare_app:.0f} ms",
     ]
@@ -194,7 +248,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--stage", default="dev")
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     print("\n".join(measure(args.stage, args.runs)))
 

@@ -10,8 +10,7 @@ import json
 import os
 import secrets
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..config import settings
 from ..data import access
@@ -49,8 +48,7 @@ def password_matches(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-@dataclass(frozen=True)
-class Librarian:
+class Librarian(NamedTuple):
     email: str
     name: str
     library: str

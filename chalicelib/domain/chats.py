@@ -8,7 +8,7 @@ notify; the action handlers that call them have already checked who may.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import clock, notify, observability
 from ..data import access, sessions
@@ -34,8 +34,7 @@ ENDED = {
 }
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(NamedTuple):
     session: ChatSession
     patron_token: str
     messages: list[Message]

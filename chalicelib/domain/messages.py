@@ -13,8 +13,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from .. import clock, limits, notify, observability
 from ..data import access, sessions
@@ -34,8 +34,7 @@ _BUSY_RETRY_S = 1
 REF_LIFETIME = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Author:
+class Author(NamedTuple):
     role: Role
     name: str | None = None
     key: str = "system"  # who owns a client ref: "patron" or the librarian's e-mail
@@ -52,8 +51,7 @@ def patron(session: ChatSession) -> Author:
     return Author(Role.PATRON, session.patron_name, "patron")
 
 
-@dataclass
-class Appended:
+class Appended(NamedTuple):
     message: Message | None  # None when the ref had been seen: nothing new was written
     seq: int
     session: ChatSession  # the session as it stands after the append

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from .. import clock, observability
 from ..data import access, throttles
@@ -29,8 +29,7 @@ from ..observability import logger
 from . import signing
 
 
-@dataclass(frozen=True)
-class Pace:
+class Pace(NamedTuple):
     """A token bucket: `burst` at once, then one more every `every`."""
 
     burst: int

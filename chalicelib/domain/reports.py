@@ -11,9 +11,8 @@ the CSV is a Query of the rows, a page at a time. docs/data-model.md has the cos
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import clock
 from ..data import access, report_counts
@@ -124,8 +123,7 @@ def recount_quietly(session_id: str) -> None:
 # --- reading a report ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """A library's report over a range of days, as `wire.reports.Report` shows it."""
 
     totals: Counter[str]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import RootModel, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 
 from .. import limits
 from .base import Email, Inbound, Outbound, StaffName
+from .shape import RootShape
 
 # Not stripped: spaces are part of a password. Too short is bad_request, too long too_large.
 Password = Annotated[str, StringConstraints(max_length=limits.PASSWORD_MAX)]
@@ -53,7 +54,7 @@ class StaffView(Outbound):
     invited_until: str | None = None  # a pending invitation (no password set with it yet)
 
 
-class StaffList(RootModel[list[StaffView]]):
+class StaffList(RootShape[list[StaffView]]):
     """`GET /libraries/{id}/staff`: a JSON array."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -190,37 +190,31 @@ class History(Action):
     patron_token: Id | None = None
 
 
-def _name(model: type[Action]) -> str:
-    (name,) = get_args(model.model_fields["action"].annotation)
-    return str(name)
-
-
+# Each model's name on the wire, as its `action` Literal says (tests hold the two together):
+# read from the model, it would build every model at import.
 INBOUND: dict[str, type[Action]] = {
-    _name(model): model
-    for model in (
-        RequestChat,
-        SubmitQuestion,
-        Resume,
-        Monitor,
-        StopMonitoring,
-        Accept,
-        PushUrl,
-        Note,
-        SendMessage,
-        Typing,
-        EndChat,
-        CloseChat,
-        Rate,
-        Heartbeat,
-        History,
-        SetCodes,
-        InternalNote,
-        CreateTicket,
-        Transfer,
-        Join,
-        Leave,
-        Decline,
-        Im,
-        Logout,
-    )
+    "request_chat": RequestChat,
+    "submit_question": SubmitQuestion,
+    "resume": Resume,
+    "monitor": Monitor,
+    "stop_monitoring": StopMonitoring,
+    "accept": Accept,
+    "push_url": PushUrl,
+    "note": Note,
+    "send_message": SendMessage,
+    "typing": Typing,
+    "end_chat": EndChat,
+    "close_chat": CloseChat,
+    "rate": Rate,
+    "heartbeat": Heartbeat,
+    "history": History,
+    "set_codes": SetCodes,
+    "internal_note": InternalNote,
+    "create_ticket": CreateTicket,
+    "transfer": Transfer,
+    "join": Join,
+    "leave": Leave,
+    "decline": Decline,
+    "im": Im,
+    "logout": Logout,
 }

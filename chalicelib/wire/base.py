@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from .. import limits
 from ..errors import BadRequest, RefdeskError, TooLarge
+from .shape import Shape
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.TEXT)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.NAME)]
@@ -39,11 +40,13 @@ Seq = Annotated[int, Field(ge=0, le=2**53 - 1)]
 # spaces, commas, control or non-ASCII characters: what cannot be one address is refused.
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_EMAIL = re.compile(rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@({_LABEL}(?:\.{_LABEL})+)")
+# The patterns here are strings: `re` compiles each at its first use and keeps it, so a cold
+# start pays for none it does not use.
+_EMAIL = rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@({_LABEL}(?:\.{_LABEL})+)"
 
 
 def _email(value: str) -> str:
-    match = _EMAIL.fullmatch(value)
+    match = re.fullmatch(_EMAIL, value)
     if match is None or len(match.group(1)) > 64 or len(match.group(2)) > 255:
         raise PydanticCustomError(
             "email",
@@ -60,15 +63,15 @@ Email = Annotated[
 # --- web addresses ------------------------------------------------------------------------------
 # Characters that change how text around them is shown without being seen: bidirectional
 # embeddings, overrides, isolates and marks, zero-width characters, the byte-order mark.
-_INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_INVISIBLE = "[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+_SPACE_OR_CONTROL = r"[\s\x00-\x1f\x7f-\x9f]"
 
 
 def web_url_problem(url: str) -> str | None:
     """Why `url` is not an absolute http(s) address fit to show as a link, or None: it must
     have a host and no user-info (`https://library.example@evil.example/` goes to
     evil.example), and no spaces, control or invisible direction-changing characters."""
-    if _SPACE_OR_CONTROL.search(url) or _INVISIBLE.search(url):
+    if re.search(_SPACE_OR_CONTROL, url) or re.search(_INVISIBLE, url):
         return "must not contain spaces, control characters or invisible formatting characters"
     try:
         parts = urlsplit(url)
@@ -130,7 +133,7 @@ def clean_name(value: str) -> str:
 # staff. Compared after clean_name, case-folded, on letters and digits only.
 _SYSTEM_NAMES = {"refdesk", "system"}
 _STAFF_WORDS = {"librarian", "thelibrarian", "staff", "admin", "administrator", "moderator"}
-_STAFF_SUFFIX = re.compile(r"[(\[{<]\s*(librarian|staff|admin|administrator|refdesk|system)\s*[)\]}>]$")
+_STAFF_SUFFIX = r"[(\[{<]\s*(librarian|staff|admin|administrator|refdesk|system)\s*[)\]}>]$"
 
 
 def _key(name: str) -> str:
@@ -145,7 +148,9 @@ def is_system_name(name: str) -> bool:
 def is_reserved_for_staff(name: str) -> bool:
     """A name only the system or a librarian may carry: "Refdesk", "Librarian", anything
     ending "(Librarian)" (as "Bob Binder (Librarian)"), and the like."""
-    return is_system_name(name) or _key(name) in _STAFF_WORDS or bool(_STAFF_SUFFIX.search(name.casefold()))
+    return (
+        is_system_name(name) or _key(name) in _STAFF_WORDS or bool(re.search(_STAFF_SUFFIX, name.casefold()))
+    )
 
 
 def _too_long(name: str) -> str:
@@ -184,14 +189,14 @@ StaffName = Annotated[
 M = TypeVar("M", bound=BaseModel)
 
 
-class Inbound(BaseModel):
-    """What a client sends. Unknown fields are ignored. The validator is built on first use,
-    not at import: a Lambda handling one action pays for that action's models only."""
+class Inbound(Shape):
+    """What a client sends. Unknown fields are ignored. The model is built on first use, not
+    at import: a Lambda handling one action pays for that action's model only."""
 
     model_config = ConfigDict(defer_build=True, extra="ignore")
 
 
-class Outbound(BaseModel):
+class Outbound(Shape):
     """What the service sends. An undeclared field fails where the reply is built, not
     silently in a client."""
 

@@ -18,8 +18,9 @@ WaitSeconds = Annotated[int, Field(strict=True, ge=0, le=limits.WAIT_MAX_S)]
 GiveUpSeconds = Annotated[int, Field(strict=True, ge=limits.GIVE_UP_MIN_S, le=limits.WAIT_MAX_S)]
 RetentionDays = Annotated[int, Field(strict=True, ge=limits.RETENTION_DAYS_MIN, le=limits.RETENTION_DAYS_MAX)]
 
-_MAILTO = re.compile(r"^mailto:[^\s@/?]+@[^\s@/?]+\.[^\s@/?]+(\?\S*)?$", re.IGNORECASE)
-_TEL = re.compile(r"^tel:\+?[0-9().\-]*[0-9][0-9().\-]*$", re.IGNORECASE)
+# Strings, compiled by `re` at their first use (as in base.py).
+_MAILTO = r"(?i)^mailto:[^\s@/?]+@[^\s@/?]+\.[^\s@/?]+(\?\S*)?$"
+_TEL = r"(?i)^tel:\+?[0-9().\-]*[0-9][0-9().\-]*$"
 
 
 def is_web_url(url: str) -> bool:
@@ -32,8 +33,8 @@ def is_contact_url(url: str) -> bool:
     """What a patron may be sent to instead of a chat: a web address, `mailto:` or `tel:`."""
     return (
         is_web_url(url)
-        or bool(_MAILTO.match(url))
-        or (len(re.sub(r"\D", "", url)) >= 3 and bool(_TEL.match(url)))
+        or bool(re.match(_MAILTO, url))
+        or (len(re.sub(r"\D", "", url)) >= 3 and bool(re.match(_TEL, url)))
     )
 
 
