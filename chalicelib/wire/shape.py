@@ -2,7 +2,7 @@
 
 Defining a pydantic model costs about 0.3 ms even with `defer_build` (pydantic collects its
 fields and evaluates their annotations where the class statement runs), and the wire has about
-a hundred: half of what Refdesk's own modules cost a Lambda cold start, though one invocation
+a hundred: 60% of what Refdesk's own modules cost a Lambda cold start, though one invocation
 uses a handful. A `Shape` subclass is a plain class, its body kept as written; the first time
 it is called, validated against, serialised or named in another model's field, its pydantic
 model is built from that same body (annotations, defaults, `Field`s, validators, methods,
@@ -58,7 +58,7 @@ class _Declared(type):
 
 def _build(shape: _Declared) -> type[BaseModel]:
     bases = tuple(
-        _ROOTS.get(base) or base.pydantic_model() if isinstance(base, _Declared) else base
+        (_ROOTS.get(base) or base.pydantic_model()) if isinstance(base, _Declared) else base
         for base in shape.__bases__
     )
     namespace = {name: value for name, value in shape.__dict__.items() if name not in _NOT_COPIED}
