@@ -9,8 +9,9 @@ copied from .venv and compiled as the runtime's are; the functions import boto3 
 first make an SES, SSM or management-API call, so `import app` does not reach it.
 
 Prints the package's contents before and after `infra/package.py` slimmed it, `import app`
-(median of fresh interpreters) against the libraries alone imported the same way (the goal's
-ratio, taken run by run), what a first patron message then costs (the wire's models are built
+(median of fresh interpreters) and the goal's ratio: in each of fresh interpreters, the
+libraries alone imported the same way, then `import app`, timed apart; what a first patron
+message then costs (the wire's models are built
 on first use), and `import app` from the zip as Chalice wrote it (no bytecode).
 `python -m bench.cold_start`.
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, GetCoreSchemaHandler, RootModel
 from pydantic_core import CoreSchema
 
 # What a class statement leaves in a namespace that is not the model's to take.
-_NOT_COPIED = frozenset({"__dict__", "__weakref__", "__built__"})
+_NOT_COPIED = frozenset({"__dict__", "__weakref__"})
 _building = threading.RLock()  # the local gateway runs invocations on threads of one process
 
 

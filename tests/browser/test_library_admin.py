@@ -210,3 +210,36 @@ def test_librarians_see_no_library_tab_and_a_partner_reads_the_patrons_library_p
     expect(brief.get_by_role("link", name="Call us")).to_have_attribute("href", "tel:+15550100")
     assert axe_violations(partner) == []
     assert partner.console_errors == []
+
+
+def test_add_alternative_waits_for_the_settings_after_every_sign_in(scenario, new_page):
+    """The settings' rows replace the list when they arrive, so an alternative added before
+    would be lost: "Add alternative" waits for them, at the first visit and after signing in
+    again (when the list was emptied at sign-out)."""
+    admin = open_monitor(new_page, scenario, scenario.admin)
+    admin.get_by_role("tab", name="Library").click()
+    settings = admin.get_by_role("tabpanel", name="Library").get_by_role("region", name="Library settings")
+    add = settings.get_by_role("button", name="Add alternative")
+    expect(add).to_be_enabled()
+
+    admin.get_by_role("button", name="Log out").click()
+    held = []
+
+    def hold(route) -> None:
+        held.append(route)  # answered below, once the page has been looked at meanwhile
+
+    admin.route(re.compile(rf"/api/libraries/{scenario.home}$"), hold)
+    sign_in(admin, scenario.admin)
+    admin.get_by_role("tab", name="Library").click()
+    deadline = time.monotonic() + 10
+    while not held:
+        assert time.monotonic() < deadline, "the settings were never asked for"
+        admin.wait_for_timeout(50)
+    expect(add).to_be_disabled()
+    assert axe_violations(admin) == []  # the tab while its settings are on their way
+
+    held[0].continue_()
+    expect(add).to_be_enabled()
+    alternatives = settings.get_by_role("group", name=re.compile("^Alternative"))
+    expect(alternatives).to_have_count(1)
+    assert admin.console_errors == []

@@ -260,6 +260,7 @@ export function setupLibrarySettings(services) {
 
   async function load() {
     const library = services.me().library;
+    addAlternative.disabled = true; // until these settings arrive (render enables it)
     clearMessages();
     const ok = await loading("the settings", { message, error }, async () => {
       render(await services.rest(`/libraries/${encodeURIComponent(library)}`));
@@ -287,6 +288,7 @@ export function setupLibrarySettings(services) {
     reset() {
       loaded = null;
       rows.replaceChildren();
+      addAlternative.disabled = true;
       form.reset();
       clearMessages();
     },
