@@ -8,12 +8,11 @@ which the package leaves out (requirements.txt), so the stand-in holds boto3 and
 copied from .venv and compiled as the runtime's are; the functions import boto3 only when they
 first make an SES, SSM or management-API call, so `import app` does not reach it.
 
-Prints the package's contents before and after `infra/package.py` slimmed it, `import app`
-(median of fresh interpreters) and the goal's ratio: in each of fresh interpreters, the
-libraries alone imported the same way, then `import app`, timed apart; what a first patron
-message then costs (the wire's models are built
-on first use), and `import app` from the zip as Chalice wrote it (no bytecode).
-`python -m bench.cold_start`.
+Prints the package's contents before and after `infra/package.py` slimmed it; `import app`
+(median of fresh interpreters); the goal's ratio, timed within each of fresh interpreters: the
+libraries alone, imported the same way, then `import app`; what a first patron message then
+costs (the wire's models are built on first use); and `import app` from the zip as Chalice
+wrote it (no bytecode). `python -m bench.cold_start`.
 
 "The libraries alone" is every import statement app.py and chalicelib run at module level of
 code that is not Refdesk's (`from pydantic import BaseModel`, `from pynamodb.models import
